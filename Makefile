@@ -1,0 +1,63 @@
+# huiketing: `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+CATALOGUES := zh_Hans ug kk en
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps demo serve worker test test-sqlite test-postgres lint format messages check-messages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install huiketing with its development tools
+
+system-deps: ## Install the Debian packages the tests need (as root, when missing)
+	@sh scripts/system-deps.sh
+
+demo: install ## Load the Altay demo and serve it on http://127.0.0.1:8000
+	$(BIN)/huiketing demo
+
+serve: install ## Serve the application (gunicorn)
+	$(BIN)/huiketing serve
+
+worker: install ## Run the background job worker
+	$(BIN)/huiketing worker
+
+test: install system-deps ## Run the whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-sqlite: install system-deps ## Run the suite on SQLite
+	env -u DATABASE_URL $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: install system-deps ## Run the suite on the local PostgreSQL
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: install ## ruff, formatting, and a check that no migration is missing
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/huiketing makemigrations --check --dry-run
+
+format: install ## Format and fix what ruff can
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
+
+messages: install ## Extract strings, compile catalogues, and list anything untranslated or fuzzy
+	cd src/huiketing && ../../$(BIN)/huiketing makemessages --no-obsolete $(addprefix -l ,$(CATALOGUES)) --ignore 'static/*'
+	cd src/huiketing && ../../$(BIN)/huiketing compilemessages --verbosity 0
+	@$(MAKE) --no-print-directory check-messages
+
+check-messages: ## Fail if a catalogue has untranslated or fuzzy entries
+	@$(BIN)/python scripts/check_messages.py src/huiketing/locale zh_Hans ug kk
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "huiketing.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from huiketing.core import i18n
+
+        i18n.install_arabic_script_kazakh()
+        from huiketing.core import checks  # noqa: F401  (registers system checks)

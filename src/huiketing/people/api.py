@@ -1,0 +1,1 @@
+"""Placeholder module: filled in as this app grows."""

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from huiketing.places import views
+
+app_name = "places"
+urlpatterns = [
+    path("places/", views.PlaceIndexView.as_view(), name="index"),
+    path("places/<str:code>/", views.PlaceDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from huiketing.core import views as core_views
+from huiketing.core.permissions import PUBLIC, public
+
+
+class LoginView(auth_views.LoginView):
+    permission_required = PUBLIC
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    permission_required = PUBLIC
+
+
+class SchemaView(SpectacularAPIView):
+    permission_required = PUBLIC
+
+
+class DocsView(SpectacularSwaggerView):
+    permission_required = PUBLIC
+
+
+urlpatterns = [
+    path("", core_views.HomeView.as_view(), name="home"),
+    path("healthz", core_views.HealthView.as_view(), name="healthz"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("display/large-text/", core_views.LargeTextView.as_view(), name="large-text"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("", include("huiketing.core.urls")),
+    path("", include("huiketing.places.urls")),
+    path("", include("huiketing.people.urls")),
+    path("api/v1/", include("huiketing.core.api_urls")),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
