@@ -56,6 +56,8 @@ SECRET_KEY = _secret_key()
 FIELD_KEYS = os.environ.get("HUIKETING_FIELD_KEYS", "")
 
 ALLOWED_HOSTS = env_list("HUIKETING_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+if TESTING:
+    ALLOWED_HOSTS += ["testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("HUIKETING_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -179,6 +181,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("HUIKETING_STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
