@@ -73,7 +73,6 @@ def demo(argv: list[str]) -> int:
     os.environ.setdefault("HUIKETING_ALLOWED_HOSTS", ",".join(sorted(hosts)))
     _setup()
     _django("migrate", "--noinput", "--verbosity", "0")
-    _django("createcachetable", "--verbosity", "0")
     _django("demo_seed", "--scale", str(options.scale), "--url", f"http://{options.host}:{options.port}/")
     if options.no_serve:
         return 0
