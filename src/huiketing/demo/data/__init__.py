@@ -1,0 +1,1 @@
+"""The Altay City demo data: places, service points and people, as plain Python values."""
