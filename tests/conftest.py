@@ -39,6 +39,16 @@ def _place(code, level, parent, zh, boundary=None):
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached indexes must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class Tree:
     city: Place

@@ -160,6 +160,8 @@ else:
     }
 if TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Hashing is deliberately slow; the suite creates hundreds of accounts.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Languages (DESIGN.md §5). kk is Kazakh in the Arabic script used in Xinjiang, right-to-left;
 # huiketing.core.apps keeps Django's own Cyrillic Kazakh catalogue out.

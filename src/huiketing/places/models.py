@@ -37,6 +37,18 @@ class GridType(models.TextChoices):
     SPECIAL = "special", _("Special grid (schools, hospitals, institutions)")
 
 
+class UrbanRural(models.TextChoices):
+    """城乡分类代码 of the national statistical code list."""
+
+    MAIN_URBAN = "111", _("Main urban area")  # 主城区
+    URBAN_FRINGE = "112", _("Urban-rural fringe")  # 城乡结合区
+    TOWN_CENTRE = "121", _("Town centre")  # 镇中心区
+    TOWN_FRINGE = "122", _("Town-rural fringe")  # 镇乡结合区
+    SPECIAL = "123", _("Special area")  # 特殊区域
+    TOWNSHIP_CENTRE = "210", _("Township centre")  # 乡中心区
+    VILLAGE = "220", _("Village")  # 村庄
+
+
 class Place(models.Model):
     code = models.CharField(_("code"), max_length=15, unique=True)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices, db_index=True)
@@ -64,6 +76,9 @@ class Place(models.Model):
     grid_type = models.CharField(_("grid type"), max_length=20, choices=GridType.choices, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    urban_rural_code = models.CharField(
+        _("urban-rural classification"), max_length=3, choices=UrbanRural.choices, blank=True
+    )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -83,6 +98,8 @@ class Place(models.Model):
                 name="places_place_code_matches_level",
             ),
         ]
+        # The point-to-grid index checks max(updated_at) of the grids on every lookup (places.geo).
+        indexes = [models.Index(fields=["level", "updated_at"], name="places_level_updated_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -109,6 +126,9 @@ class PlaceCodeHistory(models.Model):
         verbose_name = _("former code")
         verbose_name_plural = _("former codes")
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.old_code} → {self.new_code}"
 
 
 class ServicePointKind(models.TextChoices):

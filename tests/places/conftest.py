@@ -1,0 +1,12 @@
+"""Fixtures of the places tests: a fresh point index for every test."""
+
+import pytest
+
+from huiketing.places import geo
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    geo.grid_index.clear()
+    yield
+    geo.grid_index.clear()
