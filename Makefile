@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 CATALOGUES := zh_Hans ug kk en
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps demo serve worker test test-sqlite test-postgres lint format messages check-messages clean
+.PHONY: help install system-deps demo serve worker test test-sqlite test-postgres lint format messages check-messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -61,3 +61,6 @@ check-messages: ## Fail if a catalogue has untranslated or fuzzy entries
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+bench: install ## Run the benchmarks under bench/ (figures go into docs/benchmarks.md)
+	$(BIN)/python bench/locate.py
