@@ -1,8 +1,10 @@
 """Shared fixtures: a small place tree with real boundaries, and accounts holding each role in scope."""
 
+import importlib
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import connection
 
 from huiketing.people.models import Role, User
 from huiketing.people.services import role_assign
@@ -49,6 +51,24 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def audit_log_flushable(transactional_db):
+    """Let a transactional test's database be emptied although the audit log refuses DELETE.
+
+    PostgreSQL empties tables with TRUNCATE, which the triggers allow; SQLite empties them with DELETE, so the
+    triggers are lifted for the flush and put back by the migration's own statements.
+    """
+    yield
+    if connection.vendor == "sqlite":
+        triggers = importlib.import_module("huiketing.core.migrations.0003_audit_append_only_triggers")
+        with connection.cursor() as cursor:
+            for statement in triggers.SQLITE_REVERSE:
+                cursor.execute(statement)
+            cursor.execute("DELETE FROM core_auditentry")
+            for statement in triggers.SQLITE:
+                cursor.execute(statement)
+
+
 @dataclass
 class Tree:
     city: Place
@@ -74,14 +94,22 @@ def tree(db) -> Tree:
             result.communities.append(com)
             for g in range(2):
                 lng = 88.10 + 0.04 * s + 0.02 * c + 0.01 * g
-                grid = _place(f"{com.code}00{g + 1}", Level.GRID, com, f"网格{s + 1}-{c + 1}-{g + 1}", square(lng, 47.84, 0.01))
+                grid = _place(
+                    f"{com.code}00{g + 1}",
+                    Level.GRID,
+                    com,
+                    f"网格{s + 1}-{c + 1}-{g + 1}",
+                    square(lng, 47.84, 0.01),
+                )
                 result.grids.append(grid)
     return result
 
 
 @pytest.fixture
 def make_user(db):
-    def make(username: str, role: str | None = None, place_code: str = "", organisation=None, **extra) -> User:
+    def make(
+        username: str, role: str | None = None, place_code: str = "", organisation=None, **extra
+    ) -> User:
         user = User.objects.create_user(username=username, password="pass-for-tests-1", **extra)
         if role:
             role_assign(by=None, user=user, role=role, place_code=place_code, organisation=organisation)

@@ -54,7 +54,7 @@ def serve(argv: list[str]) -> int:
 
 def worker(argv: list[str]) -> int:
     _setup()
-    _django("db_worker", *argv)
+    _django("worker", *argv)
     return 0
 
 

@@ -164,7 +164,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Languages (DESIGN.md §5). kk is Kazakh in the Arabic script used in Xinjiang, right-to-left;
-# huiketing.core.apps keeps Django's own Cyrillic Kazakh catalogue out.
+# huiketing.core.i18n (installed by CoreConfig.ready) keeps Django's own Cyrillic Kazakh catalogue out.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [
     ("zh-hans", "简体中文"),
@@ -174,6 +174,7 @@ LANGUAGES = [
 ]
 LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ur", "ug", "kk"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["huiketing.formats"]
 LANGUAGE_COOKIE_NAME = "huiketing_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -242,6 +243,8 @@ REST_FRAMEWORK = {
         "login": os.environ.get("HUIKETING_RATE_LOGIN", "10/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Trusted reverse proxies in front of the web tier (0: clients connect directly).
+    "NUM_PROXIES": int(os.environ.get("HUIKETING_NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "huiketing API",

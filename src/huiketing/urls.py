@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from huiketing.core import views as core_views
-from huiketing.core.permissions import PUBLIC, public
+from huiketing.core.permissions import PUBLIC
 
 
 class LoginView(auth_views.LoginView):
@@ -32,7 +31,6 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("display/large-text/", core_views.LargeTextView.as_view(), name="large-text"),
-    path("i18n/setlang/", public(set_language), name="set_language"),
     path("", include("huiketing.core.urls")),
     path("", include("huiketing.places.urls")),
     path("", include("huiketing.people.urls")),
@@ -41,3 +39,17 @@ urlpatterns = [
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+
+def handler404(request, exception):
+    """API clients get the error shape; people get the site's 404 page."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        from huiketing.core.api import error_body
+
+        return JsonResponse(error_body(404, "not_found", _("Not found.")), status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

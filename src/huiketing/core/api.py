@@ -14,12 +14,15 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from huiketing.core.models import IdempotentResponse
+from huiketing.core import selectors
+from huiketing.core.models import AuditEntry, IdempotentResponse
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -138,6 +141,9 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         fields = _fields(detail) if isinstance(detail, dict) else {"non_field_errors": _messages(detail)}
         message = _("Some of the data you sent is not valid.")
+        if set(fields) == {"non_field_errors"}:
+            # An error about the request as a whole (e.g. a wrong password) is the message itself.
+            message = " ".join(fields["non_field_errors"])
         code = "invalid"
     else:
         fields = {}
@@ -147,3 +153,119 @@ def exception_handler(exc, context):
             code = "error"
     response.data = error_body(response.status_code, code, message, fields)
     return response
+
+
+# --- The error shape, for the OpenAPI schema ---------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField(help_text="A translated, human-readable message.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Field name → translated messages (validation errors only).",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The request is not valid; `fields` names each field in error.",
+    401: "Not signed in: send `Authorization: Token …` or use a session.",
+    403: "Signed in, but this account may not do this.",
+    404: "Not found, or outside the account's scope (the two look the same).",
+    405: "Method not allowed.",
+    409: "The Idempotency-Key was already used for a different request.",
+    429: "Too many requests; retry later.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """Schema entries for the error answers an endpoint can give, all in the one error shape."""
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in codes}
+
+
+# --- Audit log ---------------------------------------------------------------------------------------------
+
+
+class AuditFilterSerializer(serializers.Serializer):
+    action = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    place = serializers.RegexField(
+        r"^[0-9]{0,15}$",
+        required=False,
+        allow_blank=True,
+        max_length=15,
+        error_messages={"invalid": _lazy("A place code has up to 15 digits.")},
+    )
+    actor = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    object_type = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    date_from = serializers.DateField(required=False, allow_null=True)
+    date_to = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"date_to": [_("The end date is before the start date.")]})
+        return attrs
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_label", read_only=True)
+    changes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "on_behalf_of",
+            "on_behalf_of_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "place_code",
+            "changes",
+            "reason",
+            "ip",
+        ]
+        read_only_fields = fields
+
+    def get_changes(self, entry) -> dict:
+        return selectors.masked_changes(entry.changes)
+
+
+@extend_schema(
+    tags=["audit"],
+    summary="List audit entries",
+    description="Entries about places in the account's staff scope, newest first; administrators see all.",
+    parameters=[AuditFilterSerializer],
+    responses={200: AuditEntrySerializer(many=True), **error_responses(400, 401, 403, 429)},
+)
+class AuditListApi(ApiView, generics.ListAPIView):
+    permission_required = "core.view_audit_log"
+    serializer_class = AuditEntrySerializer
+
+    def get_queryset(self):
+        filters = AuditFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.audit_list(user=self.request.user, filters=filters.validated_data)
+
+
+@extend_schema(
+    tags=["audit"],
+    summary="One audit entry",
+    responses={200: AuditEntrySerializer, **error_responses(401, 403, 404, 429)},
+)
+class AuditDetailApi(ApiView, generics.RetrieveAPIView):
+    permission_required = "core.view_audit_log"
+    serializer_class = AuditEntrySerializer
+
+    def get_object(self):
+        entry = selectors.audit_get(user=self.request.user, entry_id=self.kwargs["pk"])
+        self.check_object_permissions(self.request, entry)
+        return entry

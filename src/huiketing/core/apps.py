@@ -11,4 +11,9 @@ class CoreConfig(AppConfig):
         from huiketing.core import i18n
 
         i18n.install_arabic_script_kazakh()
+        from django.utils.module_loading import autodiscover_modules
+
         from huiketing.core import checks  # noqa: F401  (registers system checks)
+
+        # Every app's tasks.py registers its background and periodic jobs.
+        autodiscover_modules("tasks")

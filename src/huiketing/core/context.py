@@ -11,11 +11,12 @@ class RequestContext:
     on_behalf_of_label: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("huiketing_request", default=RequestContext())
+_current: ContextVar[RequestContext | None] = ContextVar("huiketing_request", default=None)
+_EMPTY = RequestContext()
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 def activate(ctx: RequestContext):

@@ -1,17 +1,23 @@
+"""Values every page's template needs: site name, demo flag, display preferences, the language switcher."""
+
 from django.conf import settings
 from django.utils import translation
 
+from huiketing.core.middleware import large_text_requested
+
 
 def site(request):
-    large_text = request.COOKIES.get("huiketing_large_text") == "1"
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.large_text:
-        large_text = True
     language = translation.get_language() or settings.LANGUAGE_CODE
+    bidi = set(settings.LANGUAGES_BIDI)
     return {
         "SITE_NAME": settings.SITE_NAME,
         "DEMO": settings.DEMO,
-        "LARGE_TEXT": large_text,
+        "LARGE_TEXT": large_text_requested(request),
         "LANGUAGE_CHOICES": settings.LANGUAGES,
+        # Each language named in its own script, with the direction that script is written in.
+        "LANGUAGE_SWITCHER": [
+            {"code": code, "name": name, "dir": "rtl" if code.split("-")[0] in bidi else "ltr"}
+            for code, name in settings.LANGUAGES
+        ],
         "CURRENT_LANGUAGE": language,
     }

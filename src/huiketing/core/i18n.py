@@ -6,6 +6,7 @@ only from this project's catalogues, and falls back to the default language (Chi
 missing, never to Cyrillic.
 """
 
+import gettext as gettext_module
 from pathlib import Path
 
 from django.conf import settings
@@ -17,32 +18,47 @@ ARABIC_SCRIPT_ONLY = {"kk"}
 
 
 class ProjectOnlyTranslation(trans_real.DjangoTranslation):
-    """A DjangoTranslation that, for Arabic-script Kazakh, merges only the project's own catalogues."""
+    """A DjangoTranslation that, for Arabic-script Kazakh, reads only the project's own catalogues.
+
+    Every catalogue a DjangoTranslation merges (Django's own, each installed app's, LOCALE_PATHS, and the
+    explicit `localedirs` of the JavaScript catalogue view) is opened through `_new_gnu_trans`, so refusing
+    foreign directories there covers them all: Django's, the admin's and DRF's Cyrillic `kk` files are never
+    read, and a string missing from our catalogues falls back to the default language.
+    """
 
     def _own_locale(self) -> str:
         return self._DjangoTranslation__locale  # set by DjangoTranslation.__init__
 
-    def _init_translation_catalog(self) -> None:
-        if self._own_locale() in ARABIC_SCRIPT_ONLY:
-            return
-        super()._init_translation_catalog()
+    def _new_gnu_trans(self, localedir, use_null_fallback=True):
+        if self._own_locale() in ARABIC_SCRIPT_ONLY and not _is_project_dir(localedir):
+            return gettext_module.NullTranslations()  # merge() ignores it
+        return super()._new_gnu_trans(localedir, use_null_fallback)
 
-    def _add_installed_apps_translations(self) -> None:
-        if self._own_locale() not in ARABIC_SCRIPT_ONLY:
-            super()._add_installed_apps_translations()
-            return
-        from django.apps import apps
 
-        for app_config in reversed(apps.get_app_configs()):
-            if Path(app_config.path).resolve().is_relative_to(PACKAGE_DIR):
-                localedir = Path(app_config.path) / "locale"
-                if localedir.exists():
-                    self.merge(self._new_gnu_trans(str(localedir)))
+def _is_project_dir(localedir) -> bool:
+    path = Path(localedir).resolve()
+    if path.is_relative_to(PACKAGE_DIR):
+        return True
+    return any(path == Path(extra).resolve() for extra in settings.LOCALE_PATHS)
 
 
 def install_arabic_script_kazakh() -> None:
+    """Called from CoreConfig.ready(): swap the translation class in, everywhere Django holds a reference."""
+    from django.conf.locale import LANG_INFO
+    from django.views import i18n as i18n_views
+
     trans_real.DjangoTranslation = ProjectOnlyTranslation
+    # The JavaScript catalogue view (the admin's jsi18n) imported the class before ready() ran.
+    i18n_views.DjangoTranslation = ProjectOnlyTranslation
     trans_real._translations.clear()
+    # Django describes `kk` as Cyrillic and left-to-right ({% get_language_info %}, the admin).
+    LANG_INFO["kk"] = {
+        **LANG_INFO.get("kk", {}),
+        "bidi": True,
+        "code": "kk",
+        "name": "Kazakh",
+        "name_local": "قازاقشا",
+    }
 
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]

@@ -1,4 +1,8 @@
-"""Middleware: `?lang=` on any page, the account's language, and the request context for the audit log."""
+"""Middleware: `?lang=` on any page, the account's language, and the request context for the audit log.
+
+Also the two cookies that remember display preferences for everyone, signed in or not: the language
+(Django's LANGUAGE_COOKIE_NAME, read by LocaleMiddleware) and the large-text elderly mode.
+"""
 
 from django.conf import settings
 from django.utils import translation
@@ -6,6 +10,8 @@ from django.utils import translation
 from huiketing.core import context
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
+LARGE_TEXT_COOKIE = "huiketing_large_text"
+LARGE_TEXT_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _supported(code: str | None) -> str | None:
@@ -17,8 +23,43 @@ def _supported(code: str | None) -> str | None:
     return code if code in SUPPORTED else None
 
 
+def supported_language(code: str | None) -> str | None:
+    """The supported language code `code` names (aliases such as `zh` or `kk-Arab` accepted), else None."""
+    return _supported(code)
+
+
+def set_language_cookie(response, code: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+    )
+
+
+def set_large_text_cookie(response, on: bool) -> None:
+    response.set_cookie(
+        LARGE_TEXT_COOKIE,
+        "1" if on else "0",
+        max_age=LARGE_TEXT_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.HTTPS,
+        httponly=True,
+    )
+
+
+def large_text_requested(request) -> bool:
+    """Large text is on when this browser's cookie says so or the signed-in account has it on."""
+    if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1":
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.large_text)
+
+
 class LanguageParameterMiddleware:
-    """`?lang=xx` activates a language for this request and remembers it in a cookie."""
+    """`?lang=xx` activates a language for this request and remembers it: in a cookie, and on the account
+    of a signed-in user (so that it follows them to another device). Unsupported values are ignored."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,13 +72,12 @@ class LanguageParameterMiddleware:
             request.huiketing_language_chosen = chosen
         response = self.get_response(request)
         if chosen:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                chosen,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
-            )
+            set_language_cookie(response, chosen)
+            user = getattr(request, "user", None)  # set by AuthenticationMiddleware, further in
+            if user is not None and user.is_authenticated and user.preferred_language != chosen:
+                from huiketing.people import services as people_services
+
+                people_services.user_set_display(user=user, language=chosen)
         return response
 
 
@@ -62,9 +102,15 @@ class UserLanguageMiddleware:
 
 
 def client_ip(request) -> str | None:
-    # Behind a reverse proxy, the proxy's address is the peer; it passes the client's in X-Forwarded-For.
-    if settings.HTTPS and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR")):
-        return forwarded.split(",")[-1].strip() or None
+    # Behind N trusted reverse proxies the peer is the nearest proxy, and the client's address is the N-th
+    # entry from the end of X-Forwarded-For (earlier entries are whatever the client claimed). The same rule
+    # as DRF's throttles (NUM_PROXIES), so the audit log and the rate limits agree on who a client is.
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -78,8 +78,26 @@ class IdempotentResponse(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        # Two constraints rather than one with nulls_distinct=False: SQLite (and PostgreSQL before 15) would
+        # silently skip that one, and the same key could then create twice.
         constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_idempotent_user_key"),
             models.UniqueConstraint(
-                fields=["user", "key"], name="core_idempotent_user_key", nulls_distinct=False
-            )
+                fields=["key"], condition=models.Q(user__isnull=True), name="core_idempotent_anonymous_key"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"
+
+
+class PeriodicJob(models.Model):
+    """When a periodic background job is next due. Workers claim a run by moving `next_run_at` forward in
+    one conditional UPDATE, so however many workers run, each run is enqueued once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

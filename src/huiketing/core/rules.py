@@ -37,5 +37,20 @@ is_admin = has_role(Role.ADMIN)
 is_staff_member = has_role(*STAFF_ROLES)
 community_or_above = {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_OFFICER, Role.CITY_OFFICER}
 
-rules.add_perm("core.view_audit_log", covers_place(*STAFF_ROLES))
+
+@rules.predicate(name="audit_entry_in_scope")
+def audit_entry_in_scope(user, entry=None) -> bool:
+    """Staff read the entries about places they cover; entries about no place are for administrators only.
+
+    Without an entry: whether the user may read the audit log at all (holds a staff role somewhere).
+    """
+    if entry is None:
+        return bool(scope.role_codes(user, STAFF_ROLES))
+    # covers() with an empty code is True only for an administrator's everything-prefix.
+    return scope.covers(user, entry.place_code or "", STAFF_ROLES)
+
+
+rules.add_perm("core.view_audit_log", audit_entry_in_scope)
+# Bulk export is a bigger privacy risk than reading entry by entry: community staff and above only.
+rules.add_perm("core.export_audit_log", covers_place(*community_or_above))
 rules.add_perm("core.view_own_account", rules.is_authenticated)

@@ -5,6 +5,7 @@ covers everything. Selectors filter with `scope_q`; nothing else decides what a 
 """
 
 from django.db.models import Q
+from django.utils.functional import LazyObject, empty
 
 from huiketing.people.models import STAFF_ROLES, Role
 
@@ -15,6 +16,7 @@ def role_codes(user, roles=None) -> list[str]:
     """Place-code prefixes of the user's assignments of the given roles (all staff roles by default)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    user = _unwrap(user)
     cache = user.__dict__.setdefault("_huiketing_roles", None)
     if cache is None:
         cache = list(user.roles.values_list("role", "place_code", "organisation_id"))
@@ -25,10 +27,20 @@ def role_codes(user, roles=None) -> list[str]:
     return sorted({code for role, code, _org in cache if role in wanted and code})
 
 
+def _unwrap(user):
+    """The user behind request.user's lazy wrapper, so the cached roles live on the real object."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def role_set(user) -> set[str]:
     role_codes(user)
     if not getattr(user, "is_authenticated", False):
         return set()
+    user = _unwrap(user)
     roles = {role for role, _code, _org in user.__dict__["_huiketing_roles"]}
     if user.is_superuser:
         roles.add(Role.ADMIN)
@@ -39,6 +51,7 @@ def organisation_ids(user, roles=None) -> set[int]:
     role_codes(user)
     if not getattr(user, "is_authenticated", False):
         return set()
+    user = _unwrap(user)
     return {
         org
         for role, _code, org in user.__dict__["_huiketing_roles"]
@@ -66,4 +79,5 @@ def scope_q(user, field: str = "place_code", roles=None) -> Q:
 
 def forget(user) -> None:
     """Drop the cached roles after they change."""
+    user = _unwrap(user)
     user.__dict__.pop("_huiketing_roles", None)

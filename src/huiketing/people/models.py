@@ -102,10 +102,16 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
+            # Two partial constraints rather than one with nulls_distinct=False, which SQLite would skip.
             models.UniqueConstraint(
-                fields=["user", "role", "place_code", "organisation"],
-                name="people_roleassignment_unique",
-                nulls_distinct=False,
+                fields=["user", "role", "place_code"],
+                condition=Q(organisation__isnull=True),
+                name="people_roleassignment_unique_place",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="people_roleassignment_unique_organisation",
             ),
             models.CheckConstraint(
                 condition=Q(place_code__regex=r"^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})?$"),

@@ -1,1 +1,5 @@
-"""Placeholder module: filled in as this app grows."""
+"""Permissions on accounts: what a signed-in person may do with their own account."""
+
+import rules
+
+rules.add_perm("people.change_own_preferences", rules.is_authenticated)

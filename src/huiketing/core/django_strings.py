@@ -1,0 +1,163 @@
+"""Django's and DRF's messages that our users actually see, copied here so `makemessages` puts them in our
+catalogues and they get translated into Arabic-script Kazakh (and reviewed in Uyghur).
+
+For `kk` the project reads only its own catalogues (huiketing.core.i18n), so a message missing here shows
+in Chinese, never in Django's Cyrillic Kazakh. Every msgid below is copied exactly, with its context and
+plural form, from the installed catalogues (django/conf/locale, django/contrib/{auth,admin}/locale,
+rest_framework/locale); tests/core/test_i18n.py checks that each one still exists there. Nothing imports
+this module at run time. Keep the list focused: add a message when a page of ours can show it.
+"""
+
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
+
+STRINGS = [
+    # Django forms, validators and model validation.
+    gettext_noop("This field is required."),
+    gettext_noop("Enter a valid value."),
+    gettext_noop("Enter a valid URL."),
+    gettext_noop("Enter a valid integer."),
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter a number."),
+    gettext_noop("Enter a valid date."),
+    gettext_noop("Enter a valid date/time."),
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s decimal place.",
+        "Ensure that there are no more than %(max)s decimal places.",
+        "max",
+    ),
+    gettext_noop("This field cannot be null."),
+    gettext_noop("This field cannot be blank."),
+    gettext_noop("%(model_name)s with this %(field_label)s already exists."),
+    gettext_noop("Constraint “%(name)s” is violated."),
+    gettext_noop("No file was submitted. Check the encoding type on the form."),
+    gettext_noop("The submitted file is empty."),
+    gettext_noop("Upload a valid image. The file you uploaded was either not an image or a corrupted image."),
+    gettext_noop(
+        "File extension “%(extension)s” is not allowed. Allowed extensions are: %(allowed_extensions)s."
+    ),
+    # Paginator, CSRF failure page, yes/no displays, file sizes (uploads).
+    gettext_noop("That page number is not an integer"),
+    gettext_noop("That page number is less than 1"),
+    gettext_noop("That page contains no results"),
+    gettext_noop("Forbidden"),
+    gettext_noop("CSRF verification failed. Request aborted."),
+    gettext_noop("Yes"),
+    gettext_noop("No"),
+    gettext_noop("yes,no,maybe"),
+    ngettext_lazy("%(size)d byte", "%(size)d bytes", "size"),
+    gettext_noop("%s KB"),
+    # The date and time filters: weekday and month names, a.m./p.m., time since.
+    gettext_noop("Monday"),
+    gettext_noop("Tuesday"),
+    gettext_noop("Wednesday"),
+    gettext_noop("Thursday"),
+    gettext_noop("Friday"),
+    gettext_noop("Saturday"),
+    gettext_noop("Sunday"),
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+    pgettext_lazy("abbrev. month", "Jan."),
+    pgettext_lazy("abbrev. month", "Feb."),
+    pgettext_lazy("abbrev. month", "March"),
+    pgettext_lazy("abbrev. month", "April"),
+    pgettext_lazy("abbrev. month", "May"),
+    pgettext_lazy("abbrev. month", "June"),
+    pgettext_lazy("abbrev. month", "July"),
+    pgettext_lazy("abbrev. month", "Aug."),
+    pgettext_lazy("abbrev. month", "Sept."),
+    pgettext_lazy("abbrev. month", "Oct."),
+    pgettext_lazy("abbrev. month", "Nov."),
+    pgettext_lazy("abbrev. month", "Dec."),
+    gettext_noop("a.m."),
+    gettext_noop("p.m."),
+    gettext_noop("midnight"),
+    gettext_noop("noon"),
+    ngettext_lazy("%(num)d year", "%(num)d years", "num"),
+    ngettext_lazy("%(num)d month", "%(num)d months", "num"),
+    ngettext_lazy("%(num)d week", "%(num)d weeks", "num"),
+    ngettext_lazy("%(num)d day", "%(num)d days", "num"),
+    ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
+    ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
+    gettext_noop(", "),
+    # Accounts: sign-in form, user model, password validators.
+    gettext_noop(
+        "Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."
+    ),
+    gettext_noop("This account is inactive."),
+    gettext_noop("username"),
+    gettext_noop("password"),
+    gettext_noop("A user with that username already exists."),
+    gettext_noop("The two password fields didn’t match."),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+    ),
+    gettext_noop("This password is too common."),
+    gettext_noop("This password is entirely numeric."),
+    gettext_noop("The password is too similar to the %(verbose_name)s."),
+    # The admin site, used by staff.
+    gettext_noop("Home"),
+    gettext_noop("Log in"),
+    gettext_noop("Log out"),
+    gettext_noop(
+        "Please enter the correct %(username)s and password for a staff account. "
+        "Note that both fields may be case-sensitive."
+    ),
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", "count"),
+    gettext_noop("Page not found"),
+    gettext_noop("Server error"),
+    # Django REST framework: authentication, permissions, errors, serializer fields.
+    gettext_noop("Authentication credentials were not provided."),
+    gettext_noop("Incorrect authentication credentials."),
+    gettext_noop("Invalid token."),
+    gettext_noop("User inactive or deleted."),
+    gettext_noop("Unable to log in with provided credentials."),
+    gettext_noop('Must include "username" and "password".'),
+    gettext_noop("You do not have permission to perform this action."),
+    gettext_noop("Not found."),
+    gettext_noop('Method "{method}" not allowed.'),
+    gettext_noop('Unsupported media type "{media_type}" in request.'),
+    gettext_noop("A server error occurred."),
+    # DRF builds the throttling message from three separate msgids.
+    gettext_noop("Request was throttled."),
+    gettext_noop("Expected available in {wait} second."),
+    gettext_noop("Expected available in {wait} seconds."),
+    gettext_noop("Invalid input."),
+    gettext_noop("Invalid page."),
+    gettext_noop("A valid number is required."),
+    gettext_noop("A valid integer is required."),
+    gettext_noop("This field may not be blank."),
+    gettext_noop("This field may not be null."),
+    gettext_noop("Must be a valid boolean."),
+    gettext_noop('"{input}" is not a valid choice.'),
+    gettext_noop("Ensure this field has no more than {max_length} characters."),
+    gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+    gettext_noop("Ensure this value is less than or equal to {max_value}."),
+    gettext_noop("Date has wrong format. Use one of these formats instead: {format}."),
+    gettext_noop("Datetime has wrong format. Use one of these formats instead: {format}."),
+]

@@ -1,1 +1,0 @@
-"""Placeholder module: filled in as this app grows."""

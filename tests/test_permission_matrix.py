@@ -1,0 +1,495 @@
+"""The permission matrix: every URL of the project × every role × in scope / out of scope.
+
+1. Every view of ours declares a permission (`permission_required`: a rules permission or PUBLIC); a view
+   from a third-party package is accepted only from THIRD_PARTY, with the reason written next to it.
+2. Every URL is requested (GET) by every role, once with an object in the role's scope and once with one
+   outside it, and the answer must agree with the declared permission:
+   PUBLIC → never 401/403/404 nor a detour to the login page; granted by `user.has_perm(perm, obj)` → the
+   page (405 counts: the view only takes POST); refused → 403, or 404 where an object is involved (and
+   always 404 when the role may use the view but not on this object: missing and forbidden look alike);
+   anonymous → the login page (HTML) or 401/403 (API). No view may answer 5xx, nor a 4xx other than
+   401/403/404/405 (a 400 means the sample does not fit the view).
+   A URL with parameters needs a sample in REGISTRY; a URL without one fails the test with a message saying
+   so, so the matrix grows with every URL added to the project.
+3. The rules themselves, checked against a table written by hand (meinBerlin style): every permission ×
+   every role × no object / object in scope / object out of scope → True or False. A permission missing
+   from the table fails the test.
+
+"In scope" means what the role holds: grid roles and residents on the first grid, community staff, party
+members and volunteers on its community, the subdistrict officer on its subdistrict, the city officer on the
+city, organisation roles on organisations of the first community, administrators everywhere. Objects in scope
+lie in the first grid (first subdistrict, first community); objects out of scope lie in the second
+subdistrict.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+from urllib.parse import urlparse
+
+import pytest
+import rules
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RegexPattern, RoutePattern
+from rest_framework.views import APIView
+
+from huiketing.core.audit import audit_record
+from huiketing.core.models import AuditEntry
+from huiketing.core.permissions import PUBLIC, declared_permission
+from huiketing.people.models import Organisation, Role, User
+from huiketing.people.services import role_assign
+from huiketing.places.models import Place
+
+ANONYMOUS = "anonymous"
+SUPERUSER = "superuser"
+ROLES = [role.value for role in Role]
+PRINCIPALS = [*ROLES, ANONYMOUS, SUPERUSER]
+
+# Views from other packages that we route to, each with why it needs no `permission_required` of ours.
+THIRD_PARTY = {
+    "admin": "Django admin (the whole `admin` namespace): guarded by is_staff and model permissions of its "
+    "own; the matrix requests its index only.",
+    "set_language": "django.views.i18n.set_language, marked public() in urls.py: anyone may switch language.",
+}
+
+
+# --- The world ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    tree: Any
+    users: dict[str, Any] = field(default_factory=dict)
+    organisations: dict[str, list[Organisation]] = field(default_factory=dict)
+    audit_entries: list[AuditEntry] = field(default_factory=list)
+
+    def place(self, in_scope: bool) -> Place:
+        """The grid objects live in: the first grid, or the first grid of the second subdistrict."""
+        return self.tree.grids[0] if in_scope else self.tree.grids[4]
+
+    def community(self, in_scope: bool) -> Place:
+        return self.tree.communities[0] if in_scope else self.tree.communities[2]
+
+    def audit_entry(self, in_scope: bool) -> AuditEntry:
+        return self.audit_entries[0] if in_scope else self.audit_entries[1]
+
+
+ORGANISATION_KINDS = {
+    Role.DEPARTMENT_STAFF: Organisation.Kind.DEPARTMENT,
+    Role.INSTITUTION_OPERATOR: Organisation.Kind.INSTITUTION,
+    Role.MERCHANT: Organisation.Kind.MERCHANT,
+}
+
+
+def scope_of(role: str, world_tree) -> str:
+    grid = world_tree.grids[0].code
+    return {
+        Role.RESIDENT: grid,
+        Role.GRID_LEADER: grid,
+        Role.GRID_WORKER: grid,
+        Role.COMMUNITY_STAFF: grid[:12],
+        Role.PARTY_MEMBER: grid[:12],
+        Role.VOLUNTEER: grid[:12],
+        Role.SUBDISTRICT_OFFICER: grid[:9],
+        Role.CITY_OFFICER: grid[:6],
+        Role.ADMIN: "",
+    }.get(role, "")
+
+
+@pytest.fixture
+def world(tree, make_user) -> World:
+    result = World(tree=tree)
+    for role, kind in ORGANISATION_KINDS.items():
+        result.organisations[role] = [
+            Organisation.objects.create(
+                kind=kind, names={"zh-hans": f"{kind} 甲"}, place_code=tree.communities[0].code
+            ),
+            Organisation.objects.create(
+                kind=kind, names={"zh-hans": f"{kind} 乙"}, place_code=tree.communities[2].code
+            ),
+        ]
+    for role in ROLES:
+        user = make_user(f"m_{role}")
+        if role in ORGANISATION_KINDS:
+            role_assign(by=None, user=user, role=role, organisation=result.organisations[role][0])
+        else:
+            role_assign(by=None, user=user, role=role, place_code=scope_of(role, tree))
+        result.users[role] = user
+    result.users[SUPERUSER] = User.objects.create_superuser(
+        "m_superuser", "root@example.org", "pass-for-tests-1"
+    )
+    result.users[ANONYMOUS] = AnonymousUser()
+    result.audit_entries = [
+        audit_record(actor=None, action="tests.matrix.inside", place_code=result.place(True).code),
+        audit_record(actor=None, action="tests.matrix.outside", place_code=result.place(False).code),
+    ]
+    return result
+
+
+# --- Samples for URLs with parameters -----------------------------------------------------------------------
+
+
+class Sample(NamedTuple):
+    kwargs: dict
+    obj: Any = None  # the object `has_perm` is asked about, or None
+    query: dict | None = None  # query parameters the view needs to answer at all
+
+
+# URL name → function(world, in_scope) → Sample. Add one for every URL that takes parameters.
+REGISTRY: dict[str, Callable[[World, bool], Sample]] = {
+    "core:audit-detail": lambda w, inside: Sample({"pk": w.audit_entry(inside).pk}, w.audit_entry(inside)),
+    "api-audit-detail": lambda w, inside: Sample({"pk": w.audit_entry(inside).pk}, w.audit_entry(inside)),
+    "places:detail": lambda w, inside: Sample({"code": w.place(inside).code}, w.place(inside)),
+    "places:renumber": lambda w, inside: Sample({"code": w.community(inside).code}, w.community(inside)),
+    "api-region-detail": lambda w, inside: Sample({"code": w.place(inside).code}, w.place(inside)),
+    "api-regions-locate": lambda w, inside: Sample(
+        {}, w.place(inside), {"lat": w.place(inside).centroid_lat, "lng": w.place(inside).centroid_lng}
+    ),
+}
+
+
+# --- Walking the URLconf ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    name: str | None  # with namespaces, as reverse() takes it
+    route: str
+    callback: Any
+    params: list[str]
+    namespace: str
+
+    @property
+    def label(self) -> str:
+        return self.name or f"/{self.route} (unnamed)"
+
+    @property
+    def is_ours(self) -> bool:
+        return (getattr(self.callback, "__module__", "") or "").startswith("huiketing.")
+
+    @property
+    def is_api(self) -> bool:
+        view_class = getattr(self.callback, "cls", None)
+        return isinstance(view_class, type) and issubclass(view_class, APIView)
+
+    @property
+    def third_party_reason(self) -> str | None:
+        if self.namespace == "admin" or self.namespace.startswith("admin:"):
+            return THIRD_PARTY["admin"]
+        return THIRD_PARTY.get(self.name or "")
+
+
+def _params(pattern) -> list[str]:
+    if isinstance(pattern, RoutePattern):
+        return list(pattern.converters)
+    if isinstance(pattern, RegexPattern):
+        regex = pattern.regex
+        return list(regex.groupindex) or [f"group{n}" for n in range(regex.groups)]
+    return []
+
+
+def walk(patterns=None, prefix: str = "", namespace: str = "", params: list[str] | None = None):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    params = params or []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from walk(
+                pattern.url_patterns, prefix + str(pattern.pattern), inner, params + _params(pattern.pattern)
+            )
+        elif isinstance(pattern, URLPattern):
+            name = ":".join(filter(None, [namespace, pattern.name])) if pattern.name else None
+            yield Route(
+                name,
+                prefix + str(pattern.pattern),
+                pattern.callback,
+                params + _params(pattern.pattern),
+                namespace,
+            )
+
+
+ROUTES = list(walk())
+
+
+def test_the_walk_finds_included_and_namespaced_urls():
+    names = {route.name for route in ROUTES}
+    assert {
+        "home",
+        "healthz",
+        "core:audit-list",
+        "core:audit-detail",
+        "api-me",
+        "api-auth-token",
+        "admin:index",
+    } <= names
+
+
+def test_every_view_declares_a_permission():
+    problems = []
+    for route in ROUTES:
+        reason = route.third_party_reason
+        if route.is_ours:
+            if declared_permission(route.callback) is None:
+                problems.append(f"{route.label}: {route.callback.__module__} declares no permission_required")
+        elif reason is None:
+            problems.append(
+                f"{route.label}: third-party view {route.callback.__module__}.{route.callback.__name__} "
+                "is not in THIRD_PARTY (add it with the reason it needs no permission of ours)"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_declared_permissions_exist():
+    """A misspelt permission would refuse everyone and look like a working guard."""
+    unknown = [
+        f"{route.label}: {perm}"
+        for route in ROUTES
+        if route.is_ours
+        and (perm := declared_permission(route.callback)) not in (None, PUBLIC)
+        and not rules.perm_exists(perm)
+    ]
+    assert not unknown, "\n".join(unknown)
+
+
+# --- Requesting every URL as every role ---------------------------------------------------------------------
+
+
+def _is_login_redirect(response) -> bool:
+    return response.status_code in (301, 302, 303, 307) and urlparse(
+        response["Location"]
+    ).path == resolve_url(settings.LOGIN_URL)
+
+
+def _check(route: Route, principal: str, user, response, perm: str, obj) -> str | None:
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    if status >= 400 and status not in (401, 403, 404, 405):
+        # 400, 409, 429 …: the sample in REGISTRY (or the cache clearing) is not right for this view.
+        return f"answered {status}: give the URL a working sample in REGISTRY"
+    if perm == PUBLIC:
+        if status in (401, 403, 404) or _is_login_redirect(response):
+            return f"public view answered {status} {response.get('Location', '')}"
+        return None
+    if principal == ANONYMOUS:
+        if route.is_api:
+            return None if status in (401, 403) else f"anonymous got {status}, expected 401/403"
+        return None if _is_login_redirect(response) else f"anonymous got {status}, expected the login page"
+    if user.has_perm(perm, obj):
+        if status in (401, 403, 404) or _is_login_redirect(response):
+            return f"{perm} is granted but the view answered {status}"
+        return None
+    if obj is not None and user.has_perm(perm):
+        # May use the view, but not on this object: it must look missing.
+        return None if status == 404 else f"{perm} refused on this object, expected 404, got {status}"
+    return None if status in (403, 404) else f"{perm} is refused but the view answered {status}"
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_every_url_answers_as_its_permission_says(client, world, principal):
+    user = world.users[principal]
+    if principal != ANONYMOUS:
+        client.force_login(user)
+    problems = []
+    checked = 0
+    for route in ROUTES:
+        if route.namespace.startswith("admin"):
+            continue  # the admin index is checked below; the rest of the admin is Django's
+        perm = declared_permission(route.callback)
+        if perm is None:
+            continue  # reported by test_every_view_declares_a_permission (or Django's, allowed there)
+        sampler = REGISTRY.get(route.name or "")
+        if route.params and sampler is None:
+            problems.append(
+                f"{route.label} (/{route.route}) takes {route.params}: add a sample for it to REGISTRY in "
+                "tests/test_permission_matrix.py"
+            )
+            continue
+        for in_scope in (True, False) if sampler else (None,):
+            sample = sampler(world, in_scope) if sampler else Sample({})
+            url = reverse(route.name, kwargs=sample.kwargs) if route.name else "/" + route.route
+            cache.clear()  # rate-limit counters must not leak from one request to the next
+            where = {True: "in scope", False: "out of scope", None: "no object"}[in_scope]
+            try:
+                response = client.get(url, sample.query or {})
+            except Exception as exc:  # a view that crashes is a failure of this URL, not of the whole test
+                problems.append(f"{route.label} [{where}] {url}: raised {exc!r}")
+                continue
+            checked += 1
+            if problem := _check(route, principal, user, response, perm, sample.obj):
+                problems.append(f"{route.label} [{where}] {url} as {principal}: {problem}")
+    assert checked > 10
+    assert not problems, f"{principal}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_admin_index_is_for_staff_accounts_only(client, world, principal):
+    user = world.users[principal]
+    if principal != ANONYMOUS:
+        client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    if getattr(user, "is_staff", False):
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert urlparse(response["Location"]).path == reverse("admin:login")
+
+
+# --- The rules, against intent ------------------------------------------------------------------------------
+
+T, F = True, False
+R = Role
+# Permission → role → (no object, object in scope, object out of scope). Written by hand from the design:
+# who should be able to do what, not copied from the predicates.
+EXPECTED: dict[str, dict[str, tuple[bool, bool, bool]]] = {
+    "core.view_audit_log": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (T, T, F),
+        R.GRID_WORKER: (T, T, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "core.export_audit_log": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (F, F, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (T, T, T),
+        R.SUBDISTRICT_OFFICER: (T, T, T),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "core.view_own_account": {
+        R.RESIDENT: (T, T, T),
+        R.GRID_LEADER: (T, T, T),
+        R.GRID_WORKER: (T, T, T),
+        R.COMMUNITY_STAFF: (T, T, T),
+        R.SUBDISTRICT_OFFICER: (T, T, T),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (T, T, T),
+        R.INSTITUTION_OPERATOR: (T, T, T),
+        R.MERCHANT: (T, T, T),
+        R.PARTY_MEMBER: (T, T, T),
+        R.VOLUNTEER: (T, T, T),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "people.change_own_preferences": {
+        R.RESIDENT: (T, T, T),
+        R.GRID_LEADER: (T, T, T),
+        R.GRID_WORKER: (T, T, T),
+        R.COMMUNITY_STAFF: (T, T, T),
+        R.SUBDISTRICT_OFFICER: (T, T, T),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (T, T, T),
+        R.INSTITUTION_OPERATOR: (T, T, T),
+        R.MERCHANT: (T, T, T),
+        R.PARTY_MEMBER: (T, T, T),
+        R.VOLUNTEER: (T, T, T),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "places.import_places": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (F, F, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (F, F, F),
+        R.SUBDISTRICT_OFFICER: (F, F, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "places.change_place": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (F, F, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "places.renumber_grids": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (F, F, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+}
+
+# Permission → function(world, in_scope) → the object it is asked about (None: the permission takes none).
+RULE_OBJECTS: dict[str, Callable[[World, bool], Any]] = {
+    "core.view_audit_log": lambda w, inside: w.audit_entry(inside),
+    "places.change_place": lambda w, inside: w.place(inside),
+    "places.renumber_grids": lambda w, inside: w.community(inside),
+}
+
+
+def test_every_registered_permission_has_a_row_for_every_role():
+    registered = set(rules.permissions.permissions)
+    missing = sorted(registered - set(EXPECTED))
+    assert not missing, f"add these permissions to EXPECTED in tests/test_permission_matrix.py: {missing}"
+    for perm, by_role in EXPECTED.items():
+        assert set(by_role) == {*ROLES, ANONYMOUS}, f"{perm}: one row per role and anonymous"
+
+
+@pytest.mark.parametrize("perm", sorted(EXPECTED))
+def test_rules_match_the_table(world, perm):
+    if not rules.perm_exists(perm):
+        pytest.fail(f"{perm} is in EXPECTED but no app registers it")
+    obj_for = RULE_OBJECTS.get(perm, lambda w, inside: None)
+    wrong = []
+    for principal, (no_object, in_scope, out_of_scope) in EXPECTED[perm].items():
+        user = world.users[principal]
+        actual = (
+            user.has_perm(perm),
+            user.has_perm(perm, obj_for(world, True)),
+            user.has_perm(perm, obj_for(world, False)),
+        )
+        if actual != (no_object, in_scope, out_of_scope):
+            wrong.append(f"{principal}: expected {(no_object, in_scope, out_of_scope)}, got {actual}")
+    assert not wrong, f"{perm} (no object, in scope, out of scope):\n" + "\n".join(wrong)
+
+
+def test_audit_entries_about_no_place_are_for_administrators_only(world):
+    entry = audit_record(actor=None, action="tests.matrix.nowhere")
+    allowed = {
+        principal for principal in PRINCIPALS if world.users[principal].has_perm("core.view_audit_log", entry)
+    }
+    assert allowed == {R.ADMIN, SUPERUSER}
