@@ -302,3 +302,14 @@ def test_home_page_html_and_css_weigh_under_30_kb(client, tree):
     html = client.get("/").content
     css = b"".join(path.read_bytes() for path in CSS_FILES)
     assert len(html) + len(css) < 30 * 1024, (len(html), len(css))
+
+
+def test_demo_banner_shows_whenever_demo_places_are_loaded(client, tree, settings):
+    from django.core.cache import cache
+
+    from huiketing.places.models import Place
+
+    settings.DEMO = False
+    Place.objects.filter(pk=tree.grids[0].pk).update(is_demo=True)
+    cache.clear()
+    assert 'class="demo-banner" role="note"' in client.get("/").content.decode()

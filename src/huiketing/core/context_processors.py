@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import translation
 
 from huiketing.core.middleware import large_text_requested
+from huiketing.places import selectors as place_selectors
 
 
 def site(request):
@@ -11,7 +12,8 @@ def site(request):
     bidi = set(settings.LANGUAGES_BIDI)
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "DEMO": settings.DEMO,
+        # Demo data is marked as such however it was loaded, not only under `huiketing demo`.
+        "DEMO": settings.DEMO or place_selectors.demo_places_present(),
         "LARGE_TEXT": large_text_requested(request),
         "LANGUAGE_CHOICES": settings.LANGUAGES,
         # Each language named in its own script, with the direction that script is written in.

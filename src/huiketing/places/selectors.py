@@ -95,3 +95,12 @@ def service_point_list(*, filters=None):
 
 def grids_of(*, community: Place):
     return Place.objects.filter(parent=community, level=Level.GRID).order_by("code")
+
+
+def demo_places_present() -> bool:
+    """Whether demo places are loaded (cached for five minutes: every page asks, to show the demo banner)."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(
+        "huiketing:demo-places-present", lambda: Place.objects.filter(is_demo=True).exists(), 300
+    )
