@@ -79,7 +79,7 @@ def test_account_link_when_signed_in(client, tree, make_user):
     assert 'href="/account/"' not in client.get("/").content.decode()
     client.force_login(make_user("amina", display_name="阿米娜"))
     html = client.get("/").content.decode()
-    assert '<a href="/account/" title="My account"><bdi>阿米娜</bdi></a>' in html
+    assert '<a href="/account/" title="我的账号"><bdi>阿米娜</bdi></a>' in html
 
 
 def test_demo_banner_only_in_demo(client, tree, settings):
