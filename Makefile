@@ -43,8 +43,8 @@ test-postgres: install system-deps ## Run the suite on the local PostgreSQL
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install ## ruff, formatting, and a check that no migration is missing
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/huiketing makemigrations --check --dry-run
 
 format: install ## Format and fix what ruff can

@@ -13,7 +13,8 @@ def main(root: str, *locales: str) -> int:
             po = polib.pofile(str(po_path))
             for entry in po.untranslated_entries() + po.fuzzy_entries():
                 problems += 1
-                print(f"{po_path}:{entry.linenum}: {'fuzzy' if entry.fuzzy else 'untranslated'}: {entry.msgid!r}")
+                state = "fuzzy" if entry.fuzzy else "untranslated"
+                print(f"{po_path}:{entry.linenum}: {state}: {entry.msgid!r}")
     if problems:
         print(f"{problems} entries need a translation.")
         return 1

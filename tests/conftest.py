@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import connection
 
-from huiketing.people.models import Role, User
+from huiketing.people.models import Organisation, Role, User
 from huiketing.people.services import role_assign
 from huiketing.places.models import Level, Place
 
@@ -105,12 +105,25 @@ def tree(db) -> Tree:
     return result
 
 
+ORGANISATION_KIND = {
+    Role.DEPARTMENT_STAFF: Organisation.Kind.DEPARTMENT,
+    Role.INSTITUTION_OPERATOR: Organisation.Kind.INSTITUTION,
+    Role.MERCHANT: Organisation.Kind.MERCHANT,
+}
+
+
 @pytest.fixture
 def make_user(db):
-    def make(
-        username: str, role: str | None = None, place_code: str = "", organisation=None, **extra
-    ) -> User:
+    """An account holding `role`. Organisation roles get an organisation sitting at `place_code`."""
+
+    def make(username: str, role: str | None = None, place_code: str = "", organisation=None, **extra):
         user = User.objects.create_user(username=username, password="pass-for-tests-1", **extra)
+        if role in ORGANISATION_KIND and organisation is None:
+            organisation = Organisation.objects.create(
+                kind=ORGANISATION_KIND[role], names={"zh-hans": f"{username}的单位"}, place_code=place_code
+            )
+        if organisation is not None:
+            place_code = ""
         if role:
             role_assign(by=None, user=user, role=role, place_code=place_code, organisation=organisation)
         return user

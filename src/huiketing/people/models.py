@@ -1,7 +1,10 @@
 """Accounts, organisations and role assignments with a territorial (or organisational) scope."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +44,8 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer")
     ADMIN = "admin", _("Administrator")
 
+
+PLACE_CODE = re.compile(r"[0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15}")
 
 # Roles whose scope is an organisation rather than a place.
 ORGANISATION_ROLES = {Role.DEPARTMENT_STAFF, Role.INSTITUTION_OPERATOR, Role.MERCHANT}
@@ -117,7 +122,31 @@ class RoleAssignment(models.Model):
                 condition=Q(place_code__regex=r"^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})?$"),
                 name="people_roleassignment_place_code_digits",
             ),
+            # Department staff, institution operators and merchants act for an organisation; every other
+            # role covers a place, except administrators, who cover everything.
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=ORGANISATION_ROLES, organisation__isnull=False)
+                    | (
+                        ~Q(role__in=ORGANISATION_ROLES)
+                        & Q(organisation__isnull=True)
+                        & (~Q(place_code="") | Q(role="admin"))
+                    )
+                ),
+                name="people_roleassignment_scope_matches_role",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.place_code or self.organisation}"
+
+    def clean(self) -> None:
+        if self.place_code and not PLACE_CODE.fullmatch(self.place_code):
+            raise ValidationError({"place_code": _("A place code has 6, 9, 12 or 15 digits.")})
+        if self.role in ORGANISATION_ROLES:
+            if self.organisation_id is None:
+                raise ValidationError({"organisation": _("This role acts for an organisation: choose one.")})
+        elif self.organisation_id is not None:
+            raise ValidationError({"organisation": _("This role covers a place, not an organisation.")})
+        elif not self.place_code and self.role != Role.ADMIN:
+            raise ValidationError({"place_code": _("This role covers a place: give its code.")})

@@ -33,7 +33,8 @@ def role_assign(
     assignment = RoleAssignment(
         user=user, role=Role(role), place_code=place_code, organisation=organisation, granted_by=by
     )
-    assignment.full_clean(validate_unique=False)
+    # Uniqueness is get_or_create's business below; clean() states the scope rules the constraints enforce.
+    assignment.full_clean(validate_unique=False, validate_constraints=False)
     assignment, _created = RoleAssignment.objects.get_or_create(
         user=user, role=role, place_code=place_code, organisation=organisation, defaults={"granted_by": by}
     )
