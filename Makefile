@@ -48,8 +48,8 @@ lint: install ## ruff, formatting, and a check that no migration is missing
 	$(BIN)/huiketing makemigrations --check --dry-run
 
 format: install ## Format and fix what ruff can
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests scripts bench
+	$(BIN)/ruff format src tests scripts bench
 
 messages: install ## Extract strings, compile catalogues, and list anything untranslated or fuzzy
 	cd src/huiketing && ../../$(BIN)/huiketing makemessages --no-obsolete $(addprefix -l ,$(CATALOGUES)) --ignore 'static/*'
