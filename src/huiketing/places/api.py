@@ -18,10 +18,7 @@ class PlaceBriefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class LocatedRegionSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    level = serializers.CharField()
-    name = serializers.CharField()
+class LocatedRegionSerializer(PlaceBriefSerializer):
     names = serializers.DictField(child=serializers.CharField())
 
 
@@ -31,20 +28,19 @@ class LocatedGridSerializer(LocatedRegionSerializer):
     leader = serializers.CharField(allow_null=True)
 
 
+class RegionSerializer(LocatedRegionSerializer):
+    centroid_lat = serializers.FloatField(allow_null=True)
+    centroid_lng = serializers.FloatField(allow_null=True)
+
+
 class RegionListApi(ApiView, generics.ListAPIView):
     permission_required = PUBLIC
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(RegionSerializer):
         class Meta:
             ref_name = "Region"
 
-        code = serializers.CharField()
-        level = serializers.CharField()
-        name = serializers.CharField()
-        names = serializers.DictField(child=serializers.CharField())
         parent = serializers.CharField(source="parent.code", default=None)
-        centroid_lat = serializers.FloatField(allow_null=True)
-        centroid_lng = serializers.FloatField(allow_null=True)
 
     serializer_class = OutputSerializer
 
@@ -71,16 +67,10 @@ class RegionListApi(ApiView, generics.ListAPIView):
 class RegionDetailApi(ApiView):
     permission_required = PUBLIC
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(RegionSerializer):
         class Meta:
             ref_name = "RegionDetail"
 
-        code = serializers.CharField()
-        level = serializers.CharField()
-        name = serializers.CharField()
-        names = serializers.DictField(child=serializers.CharField())
-        centroid_lat = serializers.FloatField(allow_null=True)
-        centroid_lng = serializers.FloatField(allow_null=True)
         grid_type = serializers.CharField()
         households = serializers.IntegerField(allow_null=True)
         ancestors = PlaceBriefSerializer(many=True)
