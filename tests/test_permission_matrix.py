@@ -139,6 +139,59 @@ class Sample(NamedTuple):
     query: dict | None = None  # query parameters the view needs to answer at all
 
 
+# The residents registry: one household with one resident in the grid in scope and one in the grid outside it,
+# made on first use (every sample of a world shares them).
+REGISTRY_ID_NUMBERS = {True: "65430119800101001", False: "65430119800101002"}
+
+
+def _registry_objects(w: World, inside: bool):
+    from huiketing.people import services as people_services
+    from huiketing.people.validators import id_check_character
+
+    cache_ = w.__dict__.setdefault("_registry_objects", {})
+    if inside not in cache_:
+        household = people_services.household_create(by=None, grid=w.place(inside), building="1", room="101")
+        first_17 = REGISTRY_ID_NUMBERS[inside]
+        resident = people_services.resident_create(
+            by=None,
+            household=household,
+            full_name="测试居民",
+            id_number=first_17 + id_check_character(first_17),
+            phone="13900001111" if inside else "13900002222",
+        )
+        cache_[inside] = (household, resident)
+    return cache_[inside]
+
+
+def _registry_resident(w: World, inside: bool):
+    return _registry_objects(w, inside)[1]
+
+
+def _registry_household(w: World, inside: bool):
+    return _registry_objects(w, inside)[0]
+
+
+def _resident_sample(w: World, inside: bool) -> "Sample":
+    resident = _registry_resident(w, inside)
+    return Sample({"pk": resident.pk}, resident)
+
+
+def _household_sample(w: World, inside: bool) -> "Sample":
+    household = _registry_household(w, inside)
+    return Sample({"pk": household.pk}, household)
+
+
+def _registry_import_sample(world: World, inside: bool) -> Sample:
+    """A finished spreadsheet import in the first community, or in one of the second subdistrict."""
+    from huiketing.people.models import RegistryImport
+
+    job, _created = RegistryImport.objects.get_or_create(
+        file_path=f"matrix-{inside}.xlsx",
+        defaults={"place_code": world.community(inside).code, "status": RegistryImport.Status.DONE},
+    )
+    return Sample({"pk": job.pk}, job)
+
+
 # URL name → function(world, in_scope) → Sample. Add one for every URL that takes parameters.
 REGISTRY: dict[str, Callable[[World, bool], Sample]] = {
     "core:audit-detail": lambda w, inside: Sample({"pk": w.audit_entry(inside).pk}, w.audit_entry(inside)),
@@ -149,6 +202,27 @@ REGISTRY: dict[str, Callable[[World, bool], Sample]] = {
     "api-regions-locate": lambda w, inside: Sample(
         {}, w.place(inside), {"lat": w.place(inside).centroid_lat, "lng": w.place(inside).centroid_lng}
     ),
+    "people:registry-import-job": lambda w, inside: _registry_import_sample(w, inside),
+    "people:registry-import-commit": lambda w, inside: _registry_import_sample(w, inside),
+    # Residents registry: staff pages and API.
+    "people:registry-resident": _resident_sample,
+    "people:registry-resident-reveal": _resident_sample,
+    "people:registry-resident-tags": _resident_sample,
+    "people:registry-resident-edit": _resident_sample,
+    "people:registry-resident-move": _resident_sample,
+    "people:registry-resident-status": _resident_sample,
+    "people:registry-consent-new": _resident_sample,
+    "people:registry-household": _household_sample,
+    "people:registry-household-move": _household_sample,
+    "people:registry-resident-new": _household_sample,
+    "people:registry-visit-new": _household_sample,
+    # Assisted mode (people/signup_urls.py): start acting for a resident, POST only.
+    "people:assist-start": lambda w, inside: Sample(
+        {"resident_id": _registry_resident(w, inside).pk}, _registry_resident(w, inside)
+    ),
+    "api-registry-resident": _resident_sample,
+    "api-registry-resident-reveal": _resident_sample,
+    "api-registry-household": _household_sample,
 }
 
 
@@ -451,10 +525,109 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool, bool]]] = {
         R.ADMIN: (T, T, T),
         ANONYMOUS: (F, F, F),
     },
+    # The registry is read by grid staff and cadres in their scope; nobody outside the staff roles sees it.
+    "people.view_registry": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (T, T, F),
+        R.GRID_WORKER: (T, T, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "people.change_registry": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (T, T, F),
+        R.GRID_WORKER: (T, T, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "people.record_visit": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (T, T, F),
+        R.GRID_WORKER: (T, T, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    # Grid workers see masked numbers only; volunteers, merchants and institution operators see no registry.
+    "people.reveal_personal": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (T, T, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    # Spreadsheets in and out are for community staff and above.
+    "people.import_registry": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (F, F, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "people.export_registry": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (F, F, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
 }
 
 # Permission → function(world, in_scope) → the object it is asked about (None: the permission takes none).
 RULE_OBJECTS: dict[str, Callable[[World, bool], Any]] = {
+    "people.view_registry": _registry_resident,
+    "people.change_registry": _registry_resident,
+    "people.record_visit": _registry_household,
+    "people.reveal_personal": _registry_resident,
+    "people.import_registry": lambda w, inside: w.place(inside),
+    "people.export_registry": lambda w, inside: w.place(inside),
     "core.view_audit_log": lambda w, inside: w.audit_entry(inside),
     "places.change_place": lambda w, inside: w.place(inside),
     "places.renumber_grids": lambda w, inside: w.community(inside),

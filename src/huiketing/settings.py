@@ -52,8 +52,25 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
-# Field encryption keys are kept apart from SECRET_KEY (DESIGN.md §6); see huiketing.core.crypto.
-FIELD_KEYS = os.environ.get("HUIKETING_FIELD_KEYS", "")
+
+def _field_keys() -> str:
+    """Keys for personal fields (DESIGN.md §6), comma-separated, newest first; never derived from SECRET_KEY.
+
+    Production passes them in HUIKETING_FIELD_KEYS from a secret store. A demo or development installation
+    generates one into its own file, apart from the secret key's, so a copy of one file is not both.
+    """
+    keys = os.environ.get("HUIKETING_FIELD_KEYS", "")
+    if keys:
+        return keys
+    path = DATA_DIR / "field_keys"
+    if not path.exists() and (DEBUG or DEMO or TESTING):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip() if path.exists() else ""
+
+
+FIELD_KEYS = _field_keys()
 
 ALLOWED_HOSTS = env_list("HUIKETING_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 if TESTING:
@@ -78,6 +95,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -89,10 +109,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "huiketing.core.middleware.UserLanguageMiddleware",
     "huiketing.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "huiketing.people.middleware.AssistedModeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Login security (huiketing.core.security): after messages, so that an ended session can say why.
+    "huiketing.core.security.SessionLifetimeMiddleware",
+    "huiketing.core.security.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "huiketing.urls"
@@ -110,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "huiketing.core.context_processors.site",
+                "huiketing.people.context_processors.assisted_mode",
             ],
         },
     },
@@ -134,6 +161,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account or address is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -147,6 +176,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Login security (huiketing.core.security; docs/architecture.md "Login security") --------------------
+# Lockout (django-axes): HUIKETING_LOGIN_FAILURE_LIMIT failed sign-ins lock the username, and separately the
+# client address, for HUIKETING_LOGIN_LOCKOUT_MINUTES. The address is found by the same rule as the audit log
+# and the API throttles (REST_FRAMEWORK["NUM_PROXIES"]).
+AXES_FAILURE_LIMIT = int(os.environ.get("HUIKETING_LOGIN_FAILURE_LIMIT", "5"))
+HUIKETING_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("HUIKETING_LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_COOLOFF_TIME = "huiketing.core.security.lockout_cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "huiketing.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "huiketing.core.security.lockout_response"
+# Attempts made while locked do not prolong the lock: the owner can sign in again when the time is up.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp", "otp_token"]
+# Sessions end after HUIKETING_SESSION_IDLE_MINUTES without a request, and HUIKETING_SESSION_MAX_HOURS after
+# sign-in whatever happens; the cookie itself never outlives the longer of the two.
+HUIKETING_SESSION_IDLE_MINUTES = int(os.environ.get("HUIKETING_SESSION_IDLE_MINUTES", "30"))
+HUIKETING_SESSION_MAX_HOURS = int(os.environ.get("HUIKETING_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = HUIKETING_SESSION_MAX_HOURS * 3600
+# A second factor (TOTP) for the roles that can reveal personal data (core.security.REVEAL_ROLES). The demo,
+# whose logins are printed for everyone, does without unless HUIKETING_REQUIRE_OTP=1.
+HUIKETING_REQUIRE_OTP = env_bool("HUIKETING_REQUIRE_OTP", not DEMO)
+OTP_TOTP_ISSUER = os.environ.get("HUIKETING_OTP_ISSUER", "huiketing")
+if TESTING:
+    # The suite signs staff in with force_login and the test client's login(), which passes no request;
+    # tests/core/test_login_security.py turns both on again through the `settings` fixture.
+    HUIKETING_REQUIRE_OTP = False
+    AXES_ENABLED = False
+# --- End of login security ---------------------------------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from huiketing.core import views as core_views
 from huiketing.core.permissions import PUBLIC
+from huiketing.people import views as people_views
 
 
 class LoginView(auth_views.LoginView):
@@ -30,6 +31,8 @@ urlpatterns = [
     path("healthz", core_views.HealthView.as_view(), name="healthz"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/code/", people_views.SecondFactorVerifyView.as_view(), name="otp-verify"),
+    path("accounts/code/setup/", people_views.SecondFactorSetupView.as_view(), name="otp-setup"),
     path("display/large-text/", core_views.LargeTextView.as_view(), name="large-text"),
     path("", include("huiketing.core.urls")),
     path("", include("huiketing.places.urls")),

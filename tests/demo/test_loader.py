@@ -25,7 +25,8 @@ def snapshot():
     )
 
 
-def test_first_load_reports_what_it_created(demo):
+def test_first_load_reports_what_it_created(full_demo):
+    demo = full_demo
     assert not demo.already_loaded
     assert demo.scale == 1
     assert demo.counts == {
@@ -35,7 +36,11 @@ def test_first_load_reports_what_it_created(demo):
         "service_points": 41,
         "organisations": 3,
         "accounts": 99,
+        "households": 89 * 34,
+        "residents": demo.counts["residents"],
     }
+    assert 7000 <= demo.counts["residents"] <= 8500
+    assert demo.generated > demo.counts["households"] + demo.counts["residents"]
 
 
 def test_second_load_changes_nothing_and_says_so(demo):
@@ -47,7 +52,7 @@ def test_second_load_changes_nothing_and_says_so(demo):
     assert snapshot() == before
 
 
-def test_load_is_audited_once_with_its_scale(db):
+def test_load_is_audited_once_with_its_scale(db, small_registry):
     demo_load(scale=2)
     demo_load()
     entries = AuditEntry.objects.filter(action="demo.loaded")
@@ -119,6 +124,7 @@ def test_command_prints_url_logins_password_and_counts(db):
     assert "654301001001" in text
     assert "4 subdistricts, 23 communities, 89 grids, 41 service points" in text
     assert "99 accounts" in text
+    assert "3026 households" in text
 
     again = StringIO()
     with translation.override("en"):

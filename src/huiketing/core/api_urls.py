@@ -12,4 +12,5 @@ urlpatterns = [
     path("audit/", core_api.AuditListApi.as_view(), name="api-audit-list"),
     path("audit/<int:pk>/", core_api.AuditDetailApi.as_view(), name="api-audit-detail"),
     path("", include("huiketing.places.api_urls")),
+    path("", include("huiketing.people.registry_api_urls")),
 ]

@@ -101,3 +101,25 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UserSession(models.Model):
+    """A signed-in session of an account, written at sign-in and removed at sign-out.
+
+    The session data stays in the session store; this index lets deactivating an account end all of its
+    sessions with one query by account instead of decoding every stored session.
+    """
+
+    session_key = models.CharField(_("session key"), max_length=40, primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    created_at = models.DateTimeField(_("signed in at"), auto_now_add=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -6,3 +6,9 @@ class DemoConfig(AppConfig):
     name = "huiketing.demo"
     label = "demo"
     verbose_name = _("Altay demo")
+
+    def ready(self):
+        from huiketing.demo import loader, registry
+
+        if registry.registry_generate not in loader.SCALED_GENERATORS:
+            loader.SCALED_GENERATORS.append(registry.registry_generate)

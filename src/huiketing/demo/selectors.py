@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from huiketing.core.i18n import pick
 from huiketing.core.models import AuditEntry
 from huiketing.demo.data import people, places
-from huiketing.people.models import Organisation, Role, RoleAssignment, User
+from huiketing.people.models import Household, Organisation, Resident, Role, RoleAssignment, User
 from huiketing.places.models import Level, Place, ServicePoint
 
 
@@ -26,6 +26,8 @@ def demo_counts() -> dict[str, int]:
         "service_points": ServicePoint.objects.filter(is_demo=True).count(),
         "organisations": Organisation.objects.filter(is_demo=True).count(),
         "accounts": User.objects.filter(is_demo=True).count(),
+        "households": Household.objects.filter(is_demo=True).count(),
+        "residents": Resident.objects.filter(is_demo=True).count(),
     }
 
 

@@ -1,14 +1,16 @@
 """Accounts, role assignments and organisations in the Django admin.
 
 Role changes made here are audited like role_assign's: every added, changed and removed assignment and every
-change to an account is an audit entry with the administrator as actor.
+change to an account is an audit entry with the administrator as actor. Deactivating an account, by the
+action or by clearing "active", ends all its sessions and deletes its API token (core.security).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from huiketing.core import scope
+from huiketing.core import scope, security
 from huiketing.core.audit import audit_record, diff, snapshot
 from huiketing.people.models import Organisation, RoleAssignment, User
 
@@ -48,11 +50,33 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Preferences"), {"fields": ("display_name", "preferred_language", "large_text", "is_demo")}),
     )
+    actions = ["deactivate"]
+
+    @admin.action(description=_("Deactivate and sign out everywhere"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        count = 0
+        for user in queryset.filter(is_active=True):
+            security.user_deactivate(by=request.user, user=user, reason=str(_("Deactivated in the admin")))
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d account deactivated; its sessions have ended.",
+                "%(count)d accounts deactivated; their sessions have ended.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def save_model(self, request, obj, form, change):
         before = {}
         if change and obj.pk:
             before = snapshot(User.objects.get(pk=obj.pk), AUDITED_USER_FIELDS)
+        if change and before.get("is_active") and not obj.is_active:
+            # Cleared "active" in the form: the same as the deactivate action, audited by the service.
+            security.user_deactivate(by=request.user, user=obj, reason=str(_("Deactivated in the admin")))
+            before["is_active"] = False
         super().save_model(request, obj, form, change)
         after = snapshot(obj, AUDITED_USER_FIELDS)
         changes = diff(before, after)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from huiketing.core import security
 from huiketing.core import services as core_services
 from huiketing.core.api import ApiView, error_responses
 from huiketing.core.permissions import PUBLIC
@@ -17,6 +18,15 @@ class TokenCredentialsSerializer(serializers.Serializer):
     username = serializers.CharField(label=_("username"), max_length=150)
     password = serializers.CharField(
         label=_("password"), max_length=4096, style={"input_type": "password"}, trim_whitespace=False
+    )
+    otp = serializers.CharField(
+        label=_("code"),
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="The current six-digit code of the account's authenticator app (TOTP). Required for "
+        "accounts whose role can reveal personal data (grid leader and worker, community staff, subdistrict "
+        "and city officers, administrators); they set the app up by signing in on the website once.",
     )
 
 
@@ -77,6 +87,12 @@ class TokenApi(ApiView):
     @extend_schema(
         tags=["accounts"],
         summary="Get an API token",
+        description=(
+            "Accounts whose role can reveal personal data must also send `otp`, the current code of their "
+            "authenticator app; a missing or wrong code is a 400 naming `otp`. After repeated failed "
+            "sign-ins the account, and separately the client address, is locked for a while: 429 with the "
+            "error code `locked_out` and a `Retry-After` header, even for the right password."
+        ),
         request=TokenCredentialsSerializer,
         responses={200: TokenSerializer, **error_responses(400, 429)},
         auth=[],
@@ -84,13 +100,18 @@ class TokenApi(ApiView):
     def post(self, request):
         data = TokenCredentialsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # The Django request, so that the lockout (django-axes) counts this attempt and can refuse it.
         user = authenticate(
             request._request,
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
         if user is None:
+            if getattr(request._request, "axes_locked_out", False):
+                raise security.LockedOut()
             raise serializers.ValidationError(_("The username or password is not correct."))
+        if security.second_factor_required(user):
+            security.second_factor_check(user=user, code=data.validated_data.get("otp", ""), field="otp")
         token = core_services.api_token_issue(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
 

@@ -6,3 +6,10 @@ class PeopleConfig(AppConfig):
     name = "huiketing.people"
     label = "people"
     verbose_name = _("People and access")
+
+    def ready(self) -> None:
+        from huiketing.places.services import place_code_reference_register
+
+        # Renumbering a grid rewrites the codes that registry records carry.
+        for model_label in ("people.Household", "people.Resident", "people.Visit"):
+            place_code_reference_register(model_label=model_label, field_name="place_code")

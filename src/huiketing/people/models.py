@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from huiketing.core import crypto
+from huiketing.core.fields import EncryptedTextField
 from huiketing.core.i18n import pick
 
 
@@ -126,9 +128,9 @@ class RoleAssignment(models.Model):
             # role covers a place, except administrators, who cover everything.
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=ORGANISATION_ROLES, organisation__isnull=False)
+                    Q(role__in=sorted(ORGANISATION_ROLES), organisation__isnull=False)
                     | (
-                        ~Q(role__in=ORGANISATION_ROLES)
+                        ~Q(role__in=sorted(ORGANISATION_ROLES))
                         & Q(organisation__isnull=True)
                         & (~Q(place_code="") | Q(role="admin"))
                     )
@@ -150,3 +152,317 @@ class RoleAssignment(models.Model):
             raise ValidationError({"organisation": _("This role covers a place, not an organisation.")})
         elif not self.place_code and self.role != Role.ADMIN:
             raise ValidationError({"place_code": _("This role covers a place: give its code.")})
+
+
+# The residents registry ---------------------------------------------------------------------------------
+
+
+class Household(models.Model):
+    """A dwelling and the people registered in it, in one grid (its `place_code` is the grid's code)."""
+
+    class Type(models.TextChoices):
+        OWNER = "owner", _("Owner-occupied")
+        TENANT = "tenant", _("Rented")
+        COLLECTIVE = "collective", _("Collective household")
+
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, related_name="households_registered", verbose_name=_("grid")
+    )
+    place_code = models.CharField(_("place code"), max_length=15, db_index=True)
+    building = models.CharField(_("building"), max_length=30)
+    unit = models.CharField(_("unit"), max_length=10, blank=True)
+    room = models.CharField(_("room"), max_length=10)
+    address_note = models.CharField(_("address note"), max_length=200, blank=True)
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.OWNER)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["place_code", "building", "unit", "room"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "building", "unit", "room"], name="people_household_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def address(self) -> str:
+        parts = [self.building, self.unit, self.room]
+        return "-".join(part for part in parts if part)
+
+
+class Relation(models.TextChoices):
+    HOUSEHOLDER = "householder", _("Householder")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    SIBLING = "sibling", _("Brother or sister")
+    CHILD_IN_LAW = "child_in_law", _("Son- or daughter-in-law")
+    OTHER = "other", _("Other")
+
+
+class ResidentStatus(models.TextChoices):
+    ACTIVE = "active", _("Living here")
+    MOVED_OUT = "moved_out", _("Moved out")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Resident(models.Model):
+    """A person in the registry. ID number and phone are encrypted; their keyed hashes allow exact search.
+
+    Sex and birth date are derived from the ID number; the age tags (60+, 70+, 80+, under 14) are computed
+    from the birth date whenever they are needed, never stored.
+    """
+
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("household"),
+    )
+    place_code = models.CharField(_("place code"), max_length=15, db_index=True)
+    full_name = models.CharField(_("full name"), max_length=50)
+    id_number = EncryptedTextField(_("ID number"), blank=True)
+    id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))], blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True, db_index=True)
+    ethnic_group = models.CharField(_("ethnic group"), max_length=2, blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    relation = models.CharField(
+        _("relation to the householder"), max_length=20, choices=Relation.choices, blank=True
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ResidentStatus.choices,
+        default=ResidentStatus.ACTIVE,
+        db_index=True,
+    )
+    moved_in_on = models.DateField(_("moved in on"), null=True, blank=True)
+    moved_out_on = models.DateField(_("moved out on"), null=True, blank=True)
+    deceased_on = models.DateField(_("deceased on"), null=True, blank=True)
+    account = models.OneToOneField(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resident",
+        verbose_name=_("verified account"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["place_code", "household_id", "id"]
+        indexes = [models.Index(fields=["place_code", "status"], name="people_resident_scope_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def id_number_masked(self) -> str:
+        return crypto.mask_id_number(self.id_number) if self.id_number else ""
+
+    @property
+    def phone_masked(self) -> str:
+        return crypto.mask_phone(self.phone) if self.phone else ""
+
+    @property
+    def needs_guardian_consent(self) -> bool:
+        """Children under 14 need a guardian's consent before their data is used (PIPL art. 31)."""
+        from huiketing.people.selectors import computed_tags
+
+        return "child_under_14" in computed_tags(self)
+
+
+class Tag(models.TextChoices):
+    """Tags staff set. The age tags are computed from the birth date (see people.selectors.AGE_TAGS)."""
+
+    LIVING_ALONE = "living_alone", _("Living alone")
+    DISABLED = "disabled", _("Disabled")
+    LOW_INCOME = "low_income", _("Low-income (minimum living allowance)")
+    SPECIAL_CARE = "special_care", _("Special care group")
+    VETERAN = "veteran", _("Veteran")
+    PARTY_MEMBER = "party_member", _("Party member")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+class ResidentTag(models.Model):
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="tags")
+    tag = models.CharField(_("tag"), max_length=20, choices=Tag.choices, db_index=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [models.UniqueConstraint(fields=["resident", "tag"], name="people_residenttag_unique")]
+
+    def __str__(self) -> str:
+        return self.get_tag_display()
+
+
+class Move(models.Model):
+    """A household moved to another grid, or a resident to another household: history is never rewritten."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, null=True, blank=True, related_name="moves"
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, null=True, blank=True, related_name="moves"
+    )
+    from_household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_place_code = models.CharField(_("from"), max_length=15, blank=True)
+    to_place_code = models.CharField(_("to"), max_length=15, blank=True)
+    moved_on = models.DateField(_("moved on"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("move")
+        verbose_name_plural = _("moves")
+        ordering = ["-moved_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household__isnull=False) | Q(resident__isnull=False),
+                name="people_move_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_place_code} → {self.to_place_code} ({self.moved_on})"
+
+
+class Consent(models.Model):
+    """Consent to keep health or care data, or a guardian's consent for a child under 14."""
+
+    class Kind(models.TextChoices):
+        HEALTH = "health", _("Health data")
+        CARE = "care", _("Care records")
+        GUARDIAN = "guardian", _("Guardian's consent for a child under 14")
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    given_by = models.CharField(
+        _("given by"), max_length=50, help_text=_("The resident, or the guardian's name.")
+    )
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.given_on}"
+
+
+class Visit(models.Model):
+    """A household visit by a grid worker or a cadre (包社联户): what was found and what must follow."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="visits")
+    place_code = models.CharField(_("place code"), max_length=15, db_index=True)
+    visited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="visits_made")
+    visited_on = models.DateField(_("visited on"))
+    findings = models.TextField(_("what was found"))
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household visit")
+        verbose_name_plural = _("household visits")
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.visited_on}"
+
+
+class RegistryImport(models.Model):
+    """A spreadsheet of households and residents being checked, then imported, by a background job.
+
+    The uploaded file lives under MEDIA_ROOT/imports/ and is never served by URL. The error report holds
+    row numbers, column names and messages only: the messages never repeat an ID number or a phone.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    file_path = models.CharField(_("file"), max_length=300, help_text=_("Relative to MEDIA_ROOT/imports/."))
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    place_code = models.CharField(_("place code"), max_length=15, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The report is written in the uploader's language."),
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    progress = models.PositiveIntegerField(_("rows done"), default=0)
+    households_new = models.PositiveIntegerField(_("new households"), default=0)
+    households_existing = models.PositiveIntegerField(_("existing households"), default=0)
+    residents_new = models.PositiveIntegerField(_("new residents"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_ids = models.JSONField(_("created resident ids"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    committed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name or f"#{self.pk}"

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddConstraint(
             model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', False), ('role__in', {'department_staff', 'institution_operator', 'merchant'})), models.Q(models.Q(('role__in', {'department_staff', 'institution_operator', 'merchant'}), _negated=True), ('organisation__isnull', True), models.Q(models.Q(('place_code', ''), _negated=True), ('role', 'admin'), _connector='OR')), _connector='OR'), name='people_roleassignment_scope_matches_role'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', False), ('role__in', ['department_staff', 'institution_operator', 'merchant'])), models.Q(models.Q(('role__in', ['department_staff', 'institution_operator', 'merchant']), _negated=True), ('organisation__isnull', True), models.Q(models.Q(('place_code', ''), _negated=True), ('role', 'admin'), _connector='OR')), _connector='OR'), name='people_roleassignment_scope_matches_role'),
         ),
     ]

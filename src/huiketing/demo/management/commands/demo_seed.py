@@ -87,7 +87,7 @@ class Command(BaseCommand):
             _(
                 "Demo data: 1 city, %(subdistricts)s subdistricts, %(communities)s communities, "
                 "%(grids)s grids, %(service_points)s service points, %(organisations)s organisations, "
-                "%(accounts)s accounts."
+                "%(accounts)s accounts, %(households)s households, %(residents)s residents (synthetic)."
             )
             % counts
         )
