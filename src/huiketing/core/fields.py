@@ -1,5 +1,8 @@
 """Model fields for personal data: stored encrypted, read back in clear, never usable in a database lookup."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db import models
 
 from huiketing.core import crypto
@@ -43,3 +46,24 @@ class EncryptedTextField(models.TextField):
         if lookup_name != "isnull":
             raise TypeError(f"{self.__class__.__name__} cannot be looked up with {lookup_name!r}.")
         return super().get_lookup(lookup_name)
+
+
+@dataclass(frozen=True)
+class HashedField:
+    """An encrypted field with a keyed-hash column for exact search, and the value that column holds when
+    the field is empty."""
+
+    model: str  # app_label.ModelName
+    field: str
+    hash_field: str
+    hash: Callable[[str], str]  # clear value -> hash
+    empty: object
+
+
+# Filled by the apps (people.apps) so that `fields_reencrypt --rehash` cannot miss a hash column.
+SEARCH_HASHES: list[HashedField] = []
+
+
+def search_hash_register(hashed: HashedField) -> None:
+    if hashed not in SEARCH_HASHES:
+        SEARCH_HASHES.append(hashed)

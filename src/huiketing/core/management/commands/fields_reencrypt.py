@@ -10,8 +10,6 @@ in core.fields.Ciphertext so that they are not encrypted a second time. Each bat
 the command can be interrupted and run again (rotating a token twice does no harm).
 """
 
-from dataclasses import dataclass
-
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
@@ -20,30 +18,12 @@ from django.utils.translation import gettext as _
 
 from huiketing.core import crypto
 from huiketing.core.audit import audit_record
-from huiketing.core.fields import Ciphertext, EncryptedTextField
-
-
-@dataclass(frozen=True)
-class HashedField:
-    """An encrypted field with a keyed-hash column for exact search, and the value that column holds when
-    the field is empty."""
-
-    model: str  # app_label.ModelName
-    field: str
-    hash_field: str
-    hash: object  # callable: clear value -> hash
-    empty: object
+from huiketing.core.fields import SEARCH_HASHES, Ciphertext, EncryptedTextField, HashedField
 
 
 def hashed_fields() -> list[HashedField]:
-    """Every encrypted field that has a search hash. New ones are added here, next to the hash function the
-    services use, so that --rehash cannot miss one."""
-    from huiketing.people.services import id_number_hash, phone_hash
-
-    return [
-        HashedField("people.Resident", "id_number", "id_number_hash", id_number_hash, None),
-        HashedField("people.Resident", "phone", "phone_hash", phone_hash, ""),
-    ]
+    """Every encrypted field that has a search hash, as the apps registered them (core.fields)."""
+    return list(SEARCH_HASHES)
 
 
 def encrypted_fields() -> dict[type[models.Model], list[EncryptedTextField]]:
