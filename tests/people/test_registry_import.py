@@ -392,3 +392,28 @@ def test_check_and_commit_run_through_the_database_queue_worker(
     assert job.status == RegistryImport.Status.DONE
     assert job.progress == 6 and Resident.objects.count() == 6
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_an_upload_left_unimported_is_deleted_after_two_days(
+    tree, community, tmp_path, django_capture_on_commit_callbacks
+):
+    grid = tree.grids[0].code
+    path = write_sheet(tmp_path / "left.xlsx", good_rows(grid, 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = imports.registry_import_upload(
+            by=community, upload=SimpleUploadedFile("left.xlsx", path.read_bytes()), place_code=grid[:12]
+        )
+    job.refresh_from_db()
+    stored = imports.imports_dir() / job.file_path
+    assert job.status == RegistryImport.Status.CHECKED and stored.exists()
+
+    assert imports.registry_import_uploads_expire(now=job.created_at + timedelta(days=1)) == 0
+    assert stored.exists()
+
+    assert imports.registry_import_uploads_expire(now=job.created_at + timedelta(days=3)) == 1
+    job.refresh_from_db()
+    assert not stored.exists()
+    assert job.status == RegistryImport.Status.FAILED
+    assert "two days" in job.errors[0]["message"]
+    assert AuditEntry.objects.filter(action="people.registry.import.expired", object_id=str(job.pk)).exists()
+    assert imports.registry_import_uploads_expire(now=job.created_at + timedelta(days=4)) == 0

@@ -18,6 +18,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -691,3 +692,26 @@ def _ethnic_name(code: str) -> str:
     from huiketing.people.ethnic_groups import ethnic_group_name
 
     return ethnic_group_name(code, "zh-hans") if code else ""
+
+
+# An uploaded sheet holds ID numbers in clear: one that was checked but never imported must not stay on disk.
+UPLOAD_KEEP = timedelta(days=2)
+
+
+def registry_import_uploads_expire(*, now=None) -> int:
+    """Delete the files of uploads left unimported for longer than UPLOAD_KEEP; returns how many expired."""
+    cutoff = (now or timezone.now()) - UPLOAD_KEEP
+    stale = RegistryImport.objects.filter(
+        status__in=[RegistryImport.Status.UPLOADED, RegistryImport.Status.CHECKED], created_at__lt=cutoff
+    )
+    expired = 0
+    for job in stale.iterator():
+        _file(job).unlink(missing_ok=True)
+        _progress_path(job).unlink(missing_ok=True)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            job.errors = _failure(_("This upload was not imported within two days and has been deleted."))
+        job.status, job.error_count = RegistryImport.Status.FAILED, 1
+        job.save(update_fields=["status", "errors", "error_count", "updated_at"])
+        audit_record(actor=None, action="people.registry.import.expired", obj=job, place_code=job.place_code)
+        expired += 1
+    return expired

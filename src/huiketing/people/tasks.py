@@ -1,9 +1,12 @@
 """Background jobs of the people app: checking and importing registry spreadsheets (they receive ids)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.utils import translation
 from django_tasks import task
 
+from huiketing.core.periodic import periodic
 from huiketing.people import imports
 from huiketing.people.models import RegistryImport
 
@@ -22,3 +25,10 @@ def registry_import_commit_task(import_id: int) -> str:
     job = RegistryImport.objects.select_related("committed_by").get(pk=import_id)
     with translation.override(job.language or settings.LANGUAGE_CODE):
         return imports.registry_import_run_commit(job=job).status
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def registry_import_uploads_expire_task() -> int:
+    """Delete uploaded sheets left unimported for two days (they hold ID numbers in clear)."""
+    return imports.registry_import_uploads_expire()
