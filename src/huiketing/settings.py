@@ -195,8 +195,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp", "otp_token"]
 HUIKETING_SESSION_IDLE_MINUTES = int(os.environ.get("HUIKETING_SESSION_IDLE_MINUTES", "30"))
 HUIKETING_SESSION_MAX_HOURS = int(os.environ.get("HUIKETING_SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = HUIKETING_SESSION_MAX_HOURS * 3600
-# A second factor (TOTP) for the roles that can reveal personal data (core.security.REVEAL_ROLES). The demo,
-# whose logins are printed for everyone, does without unless HUIKETING_REQUIRE_OTP=1.
+# A second factor (TOTP) for every staff role, all of which read personal data
+# (core.security.SECOND_FACTOR_ROLES). The demo, whose logins are printed for everyone, does without unless
+# HUIKETING_REQUIRE_OTP=1.
 HUIKETING_REQUIRE_OTP = env_bool("HUIKETING_REQUIRE_OTP", not DEMO)
 OTP_TOTP_ISSUER = os.environ.get("HUIKETING_OTP_ISSUER", "huiketing")
 if TESTING:

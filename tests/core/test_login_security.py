@@ -321,7 +321,7 @@ def test_a_fresh_migrate_creates_no_account(db):
 # --- The second factor --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", sorted(security.REVEAL_ROLES))
+@pytest.mark.parametrize("role", sorted(security.SECOND_FACTOR_ROLES))
 def test_every_role_that_reveals_personal_data_needs_a_second_factor(login_security, make_user, tree, role):
     place = "" if role == Role.ADMIN else tree.grids[0].code
     user = make_user(f"t_{role}", role, place)

@@ -3,7 +3,7 @@
 import rules
 
 from huiketing.core import scope
-from huiketing.people.models import STAFF_ROLES, Role
+from huiketing.people.models import COMMUNITY_AND_ABOVE, STAFF_ROLES, Role
 
 
 def has_role(*roles):
@@ -35,7 +35,6 @@ def covers_place(*roles):
 
 is_admin = has_role(Role.ADMIN)
 is_staff_member = has_role(*STAFF_ROLES)
-community_or_above = {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_OFFICER, Role.CITY_OFFICER}
 
 
 @rules.predicate(name="audit_entry_in_scope")
@@ -52,5 +51,5 @@ def audit_entry_in_scope(user, entry=None) -> bool:
 
 rules.add_perm("core.view_audit_log", audit_entry_in_scope)
 # Bulk export is a bigger privacy risk than reading entry by entry: community staff and above only.
-rules.add_perm("core.export_audit_log", covers_place(*community_or_above))
+rules.add_perm("core.export_audit_log", covers_place(*COMMUNITY_AND_ABOVE))
 rules.add_perm("core.view_own_account", rules.is_authenticated)

@@ -2,8 +2,8 @@
 and ending every session of a deactivated account.
 
 django-axes counts failed sign-ins (settings "Login security"); django-otp keeps the TOTP devices and marks a
-session verified. What is ours: which roles need the second factor (REVEAL_ROLES), how long a session lives,
-the index of sessions per account (core.models.UserSession) and the translated answers.
+session verified. What is ours: which roles need the second factor (SECOND_FACTOR_ROLES), how long a session
+lives, the index of sessions per account (core.models.UserSession) and the translated answers.
 """
 
 import time
@@ -36,20 +36,11 @@ from huiketing.core.api import error_body
 from huiketing.core.audit import audit_record
 from huiketing.core.middleware import client_ip
 from huiketing.core.models import UserSession
-from huiketing.people.models import Role
+from huiketing.people.models import STAFF_ROLES
 
-# Roles that can reveal personal data (ID and phone numbers in the residents registry): they sign in with a
-# password and a code from an authenticator app.
-REVEAL_ROLES = frozenset(
-    {
-        Role.GRID_LEADER,
-        Role.GRID_WORKER,
-        Role.COMMUNITY_STAFF,
-        Role.SUBDISTRICT_OFFICER,
-        Role.CITY_OFFICER,
-        Role.ADMIN,
-    }
-)
+# Roles that work with the residents registry (every staff role: even masked, it is personal data) sign in
+# with a password and a code from an authenticator app.
+SECOND_FACTOR_ROLES = STAFF_ROLES
 
 # Session keys of our own.
 LOGIN_AT = "huiketing_login_at"
@@ -225,7 +216,7 @@ def second_factor_required(user) -> bool:
     can reach the Django admin."""
     if not settings.HUIKETING_REQUIRE_OTP or not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff or user.is_superuser or scope.role_set(user) & REVEAL_ROLES)
+    return bool(user.is_staff or user.is_superuser or scope.role_set(user) & SECOND_FACTOR_ROLES)
 
 
 def confirmed_device(user) -> TOTPDevice | None:
@@ -238,8 +229,9 @@ def is_verified(request) -> bool:
 
 
 class SecondFactorMiddleware:
-    """Until an account of REVEAL_ROLES has entered a code in this session, it reaches only the code pages and
-    sign-out: pages send it to the code (or set-up) page, the API answers 403 `second_factor_required`."""
+    """Until an account of SECOND_FACTOR_ROLES has entered a code in this session, it reaches only the code
+    pages and sign-out: pages send it to the code (or set-up) page, the API answers 403
+    `second_factor_required`."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -19,14 +19,13 @@ from django.views.generic import TemplateView
 from huiketing.core import scope
 from huiketing.core.permissions import PermissionRequiredMixin
 from huiketing.people import imports, xlsx
-from huiketing.people.models import RegistryImport, ResidentStatus, Tag
-from huiketing.people.rules import COMMUNITY_AND_ABOVE
+from huiketing.people.models import COMMUNITY_AND_ABOVE, RegistryImport, ResidentStatus, Tag
 from huiketing.people.selectors import residents_for_user
 from huiketing.places.models import Place
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 100
-EXPORT_ROLES = set(COMMUNITY_AND_ABOVE)
+EXPORT_ROLES = COMMUNITY_AND_ABOVE
 
 
 def _place_choices(user, roles) -> list[tuple[str, str]]:

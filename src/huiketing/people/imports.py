@@ -31,8 +31,14 @@ from django.utils.translation import gettext as _
 from huiketing.core import scope
 from huiketing.core.audit import audit_record
 from huiketing.people import xlsx
-from huiketing.people.models import Household, RegistryImport, Resident, ResidentTag, User
-from huiketing.people.rules import COMMUNITY_AND_ABOVE
+from huiketing.people.models import (
+    COMMUNITY_AND_ABOVE,
+    Household,
+    RegistryImport,
+    Resident,
+    ResidentTag,
+    User,
+)
 from huiketing.people.services import MIN_REASON_LENGTH, resident_fields_clean
 from huiketing.places.models import Level, Place
 
@@ -42,7 +48,7 @@ BATCH_SIZE = 1000
 MAX_ERRORS_KEPT = 5000  # a sheet that is wrong throughout reports its first 5,000 faults and the total
 PROGRESS_EVERY = 2000
 RESIDENT_FIELDS = ("full_name", "id_number", "phone", "ethnic_group", "relation", "moved_in_on")
-IMPORT_ROLES = set(COMMUNITY_AND_ABOVE)
+IMPORT_ROLES = COMMUNITY_AND_ABOVE
 
 
 def imports_dir():

@@ -52,14 +52,23 @@ PLACE_CODE = re.compile(r"[0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15}")
 # Roles whose scope is an organisation rather than a place.
 ORGANISATION_ROLES = {Role.DEPARTMENT_STAFF, Role.INSTITUTION_OPERATOR, Role.MERCHANT}
 # Roles that administer the places they cover (they see staff pages for those places).
-STAFF_ROLES = {
-    Role.GRID_LEADER,
-    Role.GRID_WORKER,
-    Role.COMMUNITY_STAFF,
-    Role.SUBDISTRICT_OFFICER,
-    Role.CITY_OFFICER,
-    Role.ADMIN,
-}
+STAFF_ROLES = frozenset(
+    {
+        Role.GRID_LEADER,
+        Role.GRID_WORKER,
+        Role.COMMUNITY_STAFF,
+        Role.SUBDISTRICT_OFFICER,
+        Role.CITY_OFFICER,
+        Role.ADMIN,
+    }
+)
+# Community staff and the officers above them: they import, export and run the community's business.
+COMMUNITY_AND_ABOVE = frozenset({Role.COMMUNITY_STAFF, Role.SUBDISTRICT_OFFICER, Role.CITY_OFFICER})
+# Roles that read the residents registry (masked) in the places they cover; administrators cover everything.
+REGISTRY_ROLES = STAFF_ROLES - {Role.ADMIN}
+# Roles that may reveal a full ID number or phone, with a reason. Grid workers see masked values only;
+# institution operators, volunteers and merchants hold no registry role at all.
+REVEAL_ROLES = frozenset({Role.GRID_LEADER}) | COMMUNITY_AND_ABOVE
 
 
 class Organisation(models.Model):

@@ -3,23 +3,13 @@
 import rules
 
 from huiketing.core.rules import covers_place
-from huiketing.people.models import Role
+from huiketing.people.models import COMMUNITY_AND_ABOVE, REGISTRY_ROLES, REVEAL_ROLES
 
 rules.add_perm("people.change_own_preferences", rules.is_authenticated)
 
 # The residents registry. Reading covers grid staff and cadres in scope; revealing a full ID number or phone
 # is for the roles trusted with it (never institution operators, volunteers or merchants: they hold no
 # registry role at all).
-REGISTRY_ROLES = (
-    Role.GRID_LEADER,
-    Role.GRID_WORKER,
-    Role.COMMUNITY_STAFF,
-    Role.SUBDISTRICT_OFFICER,
-    Role.CITY_OFFICER,
-)
-REVEAL_ROLES = (Role.GRID_LEADER, Role.COMMUNITY_STAFF, Role.SUBDISTRICT_OFFICER, Role.CITY_OFFICER)
-COMMUNITY_AND_ABOVE = (Role.COMMUNITY_STAFF, Role.SUBDISTRICT_OFFICER, Role.CITY_OFFICER)
-
 rules.add_perm("people.view_registry", covers_place(*REGISTRY_ROLES))
 rules.add_perm("people.change_registry", covers_place(*REGISTRY_ROLES))
 rules.add_perm("people.record_visit", covers_place(*REGISTRY_ROLES))

@@ -7,7 +7,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from huiketing.core import scope
-from huiketing.people.models import Household, Resident, ResidentStatus, Role, RoleAssignment, User, Visit
+from huiketing.people.models import (
+    REGISTRY_ROLES,
+    Household,
+    Resident,
+    ResidentStatus,
+    RoleAssignment,
+    User,
+    Visit,
+)
 
 
 def own_roles(*, user: User):
@@ -22,13 +30,6 @@ def own_roles(*, user: User):
 # The residents registry: every read is scoped to the places the reader covers ------------------------
 
 
-REGISTRY_ROLES = {
-    Role.GRID_LEADER,
-    Role.GRID_WORKER,
-    Role.COMMUNITY_STAFF,
-    Role.SUBDISTRICT_OFFICER,
-    Role.CITY_OFFICER,
-}
 # Computed tags: (minimum age, maximum age) in whole years on today's date.
 AGE_TAGS = {"aged_60": (60, None), "aged_70": (70, None), "aged_80": (80, None), "child_under_14": (None, 13)}
 
