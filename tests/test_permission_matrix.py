@@ -216,6 +216,7 @@ REGISTRY: dict[str, Callable[[World, bool], Sample]] = {
     "people:registry-household-move": _household_sample,
     "people:registry-resident-new": _household_sample,
     "people:registry-visit-new": _household_sample,
+    "people:registry-visit-done": _household_sample,
     # Assisted mode (people/signup_urls.py): start acting for a resident, POST only.
     "people:assist-start": lambda w, inside: Sample(
         {"resident_id": _registry_resident(w, inside).pk}, _registry_resident(w, inside)

@@ -459,3 +459,38 @@ def test_list_pages_ask_the_same_number_of_queries_at_two_sizes(leader_client, t
     _grow(tree, 200, 40)
     assert _count(leader_client, url) == small
     assert _count(leader_client, url + "?page=2") == small
+
+
+def test_a_visits_follow_up_is_marked_done_from_the_household_page(client, staff, tree):
+    from huiketing.core.models import AuditEntry
+    from huiketing.people import services
+    from huiketing.people.models import Visit
+
+    leader = staff[Role.GRID_LEADER]
+    household = services.household_create(by=leader, grid=tree.grids[0], building="9", room="901")
+    today = timezone.localdate()
+    visit = services.visit_record(
+        by=leader, household=household, visited_on=today, findings="独居老人", follow_up="联系助餐"
+    )
+    plain = services.visit_record(by=leader, household=household, visited_on=today, findings="一切正常")
+    client.force_login(leader)
+    url = reverse("people:registry-visit-done", args=[household.pk])
+    assert (
+        f'name="visit" value="{visit.pk}"'
+        in client.get(reverse("people:registry-household", args=[household.pk])).content.decode()
+    )
+
+    assert client.post(url, {"visit": visit.pk}).status_code == 302
+    assert Visit.objects.get(pk=visit.pk).follow_up_done_on == today
+    assert AuditEntry.objects.filter(action="people.visit.follow_up_done", object_id=str(visit.pk)).exists()
+    client.post(url, {"visit": plain.pk})  # nothing to follow up: refused, nothing changes
+    assert Visit.objects.get(pk=plain.pk).follow_up_done_on is None
+
+    other = services.household_create(by=None, grid=tree.grids[-1], building="1", room="101")
+    foreign = services.visit_record(by=leader, household=other, visited_on=today, findings="x", follow_up="y")
+    assert client.post(url, {"visit": foreign.pk}).status_code == 404  # not this household's visit
+    assert (
+        client.post(reverse("people:registry-visit-done", args=[other.pk]), {"visit": foreign.pk}).status_code
+        == 404
+    )
+    assert Visit.objects.get(pk=foreign.pk).follow_up_done_on is None

@@ -61,4 +61,9 @@ urlpatterns = [
         views.VisitRecordView.as_view(),
         name="registry-visit-new",
     ),
+    path(
+        "staff/registry/households/<int:pk>/visits/follow-up-done/",
+        views.VisitFollowUpDoneView.as_view(),
+        name="registry-visit-done",
+    ),
 ]

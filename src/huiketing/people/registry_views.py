@@ -8,6 +8,7 @@ page; the full value appears only on the answer to a reveal POST, which is audit
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -485,6 +486,25 @@ class VisitRecordView(HouseholdDetailView):
                 messages.success(request, _("The visit has been recorded."))
                 return redirect(self.household_url())
         return self.render_to_response(self.get_context_data(visit_form=form), status=400)
+
+
+class VisitFollowUpDoneView(HouseholdDetailView):
+    """Mark a visit's follow-up as done (POST from the household's page; only this household's visits)."""
+
+    permission_required = "people.record_visit"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        visit = self.household.visits.filter(pk=request.POST.get("visit") or 0).first()
+        if visit is None:
+            raise Http404
+        try:
+            services.visit_follow_up_done(by=request.user, visit=visit)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The follow-up is marked as done."))
+        return redirect(self.household_url())
 
 
 class HouseholdCreateView(PermissionRequiredMixin, RegistryFormView):

@@ -477,6 +477,27 @@ def visit_record(
     return visit
 
 
+@transaction.atomic
+def visit_follow_up_done(*, by: User, visit: Visit, on: date | None = None) -> Visit:
+    """Mark a visit's follow-up as carried out."""
+    on = on or timezone.localdate()
+    if not visit.follow_up:
+        raise _invalid("visit", _("This visit has no follow-up to mark as done."))
+    if visit.follow_up_done_on:
+        raise _invalid("visit", _("This follow-up is already marked as done."))
+    if on > timezone.localdate() or on < visit.visited_on:
+        raise _invalid("on", _("The follow-up date must lie between the visit and today."))
+    visit.follow_up_done_on = on
+    visit.save(update_fields=["follow_up_done_on"])
+    audit_record(
+        actor=by,
+        action="people.visit.follow_up_done",
+        obj=visit,
+        changes={"follow_up_done_on": [None, str(on)]},
+    )
+    return visit
+
+
 # Retention ----------------------------------------------------------------------------------------------
 
 
