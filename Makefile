@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 CATALOGUES := zh_Hans ug kk en
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps demo serve worker test test-sqlite test-postgres lint format messages check-messages bench clean
+.PHONY: help install system-deps demo serve worker test test-sqlite test-postgres e2e lint format messages check-messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -33,14 +33,17 @@ serve: install ## Serve the application (gunicorn)
 worker: install ## Run the background job worker
 	$(BIN)/huiketing worker
 
-test: install system-deps ## Run the whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+test: install system-deps ## Run the suite except the browser tests (PostgreSQL when DATABASE_URL is set, else SQLite)
+	$(BIN)/pytest -n 2 -m 'not e2e' $(PYTEST_ARGS)
 
 test-sqlite: install system-deps ## Run the suite on SQLite
-	env -u DATABASE_URL $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -m 'not e2e' $(PYTEST_ARGS)
 
 test-postgres: install system-deps ## Run the suite on the local PostgreSQL
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m 'not e2e' $(PYTEST_ARGS)
+
+e2e: install system-deps ## Run the browser suite (tests/e2e: Playwright, Chromium, axe-core) against the demo
+	$(BIN)/pytest tests/e2e -m e2e -p no:xdist $(PYTEST_ARGS)
 
 lint: install ## ruff, formatting, and a check that no migration is missing
 	$(BIN)/ruff check src tests scripts bench

@@ -78,7 +78,7 @@ def test_an_unknown_language_is_refused_with_a_message_naming_the_field(client, 
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     user.refresh_from_db()
-    assert user.preferred_language == "en"  # from ?lang=, not from the refused form
+    assert user.preferred_language == "ug"  # a POST remembers nothing from ?lang=, and the form was refused
 
 
 def test_saving_needs_a_csrf_token(db, make_user):

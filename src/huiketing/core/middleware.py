@@ -10,6 +10,7 @@ from django.utils import translation
 from huiketing.core import context
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
+SAFE_METHODS = {"GET", "HEAD"}
 LARGE_TEXT_COOKIE = "huiketing_large_text"
 LARGE_TEXT_COOKIE_AGE = 365 * 24 * 3600
 
@@ -58,8 +59,10 @@ def large_text_requested(request) -> bool:
 
 
 class LanguageParameterMiddleware:
-    """`?lang=xx` activates a language for this request and remembers it: in a cookie, and on the account
-    of a signed-in user (so that it follows them to another device). Unsupported values are ignored."""
+    """`?lang=xx` activates a language for this request and, on a page read (GET), remembers it in a cookie;
+    UserLanguageMiddleware also stores it on a signed-in account. A form posted back to an address that
+    carries `?lang=` keeps its own choice: nothing is remembered from a POST. Unsupported values are
+    ignored."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -71,13 +74,8 @@ class LanguageParameterMiddleware:
             request.LANGUAGE_CODE = chosen
             request.huiketing_language_chosen = chosen
         response = self.get_response(request)
-        if chosen:
+        if chosen and request.method in SAFE_METHODS:
             set_language_cookie(response, chosen)
-            user = getattr(request, "user", None)  # set by AuthenticationMiddleware, further in
-            if user is not None and user.is_authenticated and user.preferred_language != chosen:
-                from huiketing.people import services as people_services
-
-                people_services.user_set_display(user=user, language=chosen)
         return response
 
 
@@ -89,6 +87,19 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        chosen = getattr(request, "huiketing_language_chosen", None)
+        if (
+            chosen
+            and request.method in SAFE_METHODS
+            and user is not None
+            and user.is_authenticated
+            and user.preferred_language != chosen
+        ):
+            # Saved before the view runs, so the page shows the account's new language (it follows the
+            # account to another device).
+            from huiketing.people import services as people_services
+
+            people_services.user_set_display(user=user, language=chosen)
         if (
             user is not None
             and user.is_authenticated
