@@ -224,7 +224,8 @@ if TESTING:
 
 # Languages (DESIGN.md §5). kk is Kazakh in the Arabic script used in Xinjiang, right-to-left;
 # huiketing.core.i18n (installed by CoreConfig.ready) keeps Django's own Cyrillic Kazakh catalogue out.
-LANGUAGE_CODE = "zh-hans"
+# The installation's default language (Chinese unless an installation serves mostly Uyghur or Kazakh readers).
+LANGUAGE_CODE = os.environ.get("HUIKETING_LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [
     ("zh-hans", "简体中文"),
     ("ug", "ئۇيغۇرچە"),

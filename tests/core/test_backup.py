@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.utils import translation
 
 from huiketing.core import backup
 
@@ -69,7 +70,15 @@ def installation(tmp_path):
     data_dir.mkdir()
     # The demo setting makes the installation generate its own field_keys and secret_key files, which the
     # archive must leave out.
-    env.update({"HUIKETING_DATA_DIR": str(data_dir), "HUIKETING_DEMO": "1", "HUIKETING_LOG_LEVEL": "WARNING"})
+    env.update(
+        {
+            "HUIKETING_DATA_DIR": str(data_dir),
+            "HUIKETING_DEMO": "1",
+            "HUIKETING_LOG_LEVEL": "WARNING",
+            # The commands speak the installation's language; the assertions read English.
+            "HUIKETING_LANGUAGE_CODE": "en",
+        }
+    )
     database = None
     if POSTGRES:
         url = urlsplit(os.environ["DATABASE_URL"])
@@ -219,7 +228,13 @@ def test_backup_and_restore_round_trip(installation, tmp_path):
     print(f"backup round trip on {vendor}: {time.monotonic() - started:.1f} s")  # noqa: T201
 
 
-def test_field_key_check_names_the_problem():
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_field_key_check_names_the_problem(english):
     first, second, third = (secrets.token_urlsafe(48) for _ in range(3))
     made_with = backup.field_key_fingerprints(f"{second},{first}")
     assert backup.field_keys_problem(made_with, backup.field_key_fingerprints(f"{second},{first}")) == ""
