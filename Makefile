@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 CATALOGUES := zh_Hans ug kk en
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps demo serve worker test test-sqlite test-postgres e2e lint format messages check-messages bench clean
+.PHONY: help install system-deps demo serve worker test test-sqlite test-postgres e2e faults lint format messages check-messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -34,16 +34,19 @@ worker: install ## Run the background job worker
 	$(BIN)/huiketing worker
 
 test: install system-deps ## Run the suite except the browser tests (PostgreSQL when DATABASE_URL is set, else SQLite)
-	$(BIN)/pytest -n 2 -m 'not e2e' $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -m 'not e2e and not faults' $(PYTEST_ARGS)
 
 test-sqlite: install system-deps ## Run the suite on SQLite
-	env -u DATABASE_URL $(BIN)/pytest -n 2 -m 'not e2e' $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -m 'not e2e and not faults' $(PYTEST_ARGS)
 
 test-postgres: install system-deps ## Run the suite on the local PostgreSQL
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m 'not e2e' $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m 'not e2e and not faults' $(PYTEST_ARGS)
 
 e2e: install system-deps ## Run the browser suite (tests/e2e: Playwright, Chromium, axe-core) against the demo
 	$(BIN)/pytest tests/e2e -m e2e -p no:xdist $(PYTEST_ARGS)
+
+faults: install ## Kill the web process and the worker, restart PostgreSQL, all under load (tests/faults)
+	$(BIN)/pytest tests/faults -m faults -p no:xdist -s $(PYTEST_ARGS)
 
 lint: install ## ruff, formatting, and a check that no migration is missing
 	$(BIN)/ruff check src tests scripts bench
@@ -65,5 +68,13 @@ check-messages: ## Fail if a catalogue has untranslated or fuzzy entries
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
 
-bench: install ## Run the benchmarks under bench/ (figures go into docs/benchmarks.md)
+# make bench BENCH_SCALE=10 BENCH_USERS=30 BENCH_TIME=180s: scale of the demo under load, simulated users,
+# measured seconds per target (the application, then the floor).
+BENCH_SCALE ?= 1
+BENCH_USERS ?= 20
+BENCH_TIME ?= 120s
+
+bench: install ## Run the benchmarks under bench/: point → grid, mixed load vs the floor, query counts at 1× and 10×
 	$(BIN)/python bench/locate.py
+	$(BIN)/python bench/load.py --scale $(BENCH_SCALE) --users $(BENCH_USERS) --run-time $(BENCH_TIME)
+	$(BIN)/python bench/query_counts.py --scales 1,10

@@ -1,5 +1,6 @@
 """Fill given translations into a catalogue: `po_fill.py LANG FILE.json` with {"msgid": "msgstr", ...}.
 
+A plural entry takes a list of forms; an entry with a context is keyed "msgctxt\u0004msgid".
 Only empty or fuzzy entries are filled; the fuzzy flag and previous-msgid comments are dropped.
 """
 
@@ -16,12 +17,19 @@ def main(language: str, path: str) -> int:
     po = polib.pofile(catalogue, wrapwidth=79)
     filled = 0
     for entry in po:
-        if entry.msgid in translations and (not entry.msgstr or entry.fuzzy):
-            entry.msgstr = translations[entry.msgid]
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-            entry.previous_msgid = entry.previous_msgctxt = None
-            filled += 1
+        key = f"{entry.msgctxt}\u0004{entry.msgid}" if entry.msgctxt else entry.msgid
+        if key not in translations or (entry.translated() and not entry.fuzzy):
+            continue
+        value = translations[key]
+        if entry.msgid_plural:
+            forms = value if isinstance(value, list) else [value]
+            entry.msgstr_plural = dict(enumerate(forms))
+        else:
+            entry.msgstr = value
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+        filled += 1
     po.save(catalogue)
     print(f"{language}: {filled} entries filled")
     return 0

@@ -192,8 +192,170 @@ def _registry_import_sample(world: World, inside: bool) -> Sample:
     return Sample({"pk": job.pk}, job)
 
 
+def _open311_matter(world: World, inside: bool):
+    """A matter raised in the grid in scope, or in one outside it (Open311 reads are public either way)."""
+    from huiketing.matters import services as matter_services
+    from huiketing.matters.models import Category, Matter
+
+    category, _created = Category.objects.get_or_create(
+        code="open311-matrix", defaults={"names": {"en": "Matrix"}}
+    )
+    title = f"open311-matrix-{inside}"
+    return Matter.objects.filter(title=title).first() or matter_services.matter_raise(
+        by=None, title=title, description=title, category=category, place_code=world.place(inside).code
+    )
+
+
+def _staff_matter_objects(world: World, inside: bool):
+    """A matter in the grid in scope (or outside it) dispatched to the department-staff organisation in scope
+    (or the other one), signed for, with a pending request for more time and an internal photo."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from huiketing.matters import services as matter_services
+    from huiketing.matters.models import Category, HandlingUnit
+
+    cache_ = world.__dict__.setdefault("_staff_matters", {})
+    if inside not in cache_:
+        category, _created = Category.objects.get_or_create(
+            code="staff-matrix", defaults={"names": {"en": "Matrix"}}
+        )
+        organisation = world.organisations[Role.DEPARTMENT_STAFF][0 if inside else 1]
+        unit = HandlingUnit.objects.create(
+            kind=HandlingUnit.Kind.DEPARTMENT,
+            names={"en": "Unit"},
+            place_code="654301",
+            organisation=organisation,
+        )
+        matter = matter_services.matter_raise(
+            by=None,
+            title="staff-matrix",
+            description="staff-matrix",
+            category=category,
+            place_code=world.place(inside).code,
+        )
+        [dispatch] = matter_services.matter_dispatch(by=None, matter=matter, units=[unit])
+        matter_services.dispatch_sign(by=None, dispatch=dispatch)
+        extension = matter_services.extension_request(by=None, dispatch=dispatch, working_days=2, reason="x")
+        image = io.BytesIO()
+        Image.new("RGB", (4, 4)).save(image, format="PNG")
+        event = matter_services.matter_update_post(
+            by=None,
+            matter=matter,
+            text="x",
+            is_public=False,
+            photos=[SimpleUploadedFile("p.png", image.getvalue(), content_type="image/png")],
+        )
+        cache_[inside] = (matter, dispatch, extension, event.photos.get())
+    return cache_[inside]
+
+
+def _staff_matter_sample(world: World, inside: bool) -> Sample:
+    matter = _staff_matter_objects(world, inside)[0]
+    return Sample({"pk": matter.pk}, matter)
+
+
+def _staff_dispatch_sample(world: World, inside: bool) -> Sample:
+    matter, dispatch, _extension, _photo = _staff_matter_objects(world, inside)
+    return Sample({"pk": matter.pk, "dispatch_id": dispatch.pk}, dispatch)
+
+
+def _staff_extension_sample(world: World, inside: bool) -> Sample:
+    matter, _dispatch, extension, _photo = _staff_matter_objects(world, inside)
+    return Sample({"pk": matter.pk, "extension_id": extension.pk}, matter)
+
+
+def _staff_photo_sample(world: World, inside: bool) -> Sample:
+    matter, _dispatch, _extension, photo = _staff_matter_objects(world, inside)
+    return Sample({"pk": photo.pk}, matter)
+
+
+def _public_matter_objects(world: World, inside: bool):
+    """A public matter raised (by nobody's account) in the grid in scope, or outside it, with a photo."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from huiketing.matters import services as matter_services
+    from huiketing.matters.models import Category
+
+    cache_ = world.__dict__.setdefault("_public_matters", {})
+    if inside not in cache_:
+        category, _created = Category.objects.get_or_create(
+            code="public-matrix", defaults={"names": {"en": "Matrix"}}
+        )
+        image = io.BytesIO()
+        Image.new("RGB", (4, 4)).save(image, format="JPEG")
+        matter = matter_services.matter_raise(
+            by=None,
+            title="public-matrix",
+            description="public-matrix",
+            category=category,
+            place_code=world.place(inside).code,
+            photos=[SimpleUploadedFile("p.jpg", image.getvalue(), content_type="image/jpeg")],
+        )
+        cache_[inside] = (matter, matter.photos.get())
+    return cache_[inside]
+
+
+def _public_matter_sample(world: World, inside: bool) -> Sample:
+    matter = _public_matter_objects(world, inside)[0]
+    return Sample({"pk": matter.pk}, matter)
+
+
+def _public_photo_sample(world: World, inside: bool) -> Sample:
+    matter, photo = _public_matter_objects(world, inside)
+    return Sample({"pk": photo.pk}, matter)
+
+
 # URL name → function(world, in_scope) → Sample. Add one for every URL that takes parameters.
 REGISTRY: dict[str, Callable[[World, bool], Sample]] = {
+    # Matters, staff pages (matters/staff_urls.py).
+    **{
+        f"matters:staff-{name}": _staff_matter_sample
+        for name in (
+            "detail",
+            "accept",
+            "reject",
+            "table",
+            "untable",
+            "merge",
+            "dispatch",
+            "handle-directly",
+            "update",
+            "complete",
+            "follow-up",
+            "follow",
+        )
+    },
+    **{
+        f"matters:staff-dispatch-{name}": _staff_dispatch_sample
+        for name in ("sign", "return", "extend", "update", "done")
+    },
+    "matters:staff-extension-decide": _staff_extension_sample,
+    "matters:staff-photo": _staff_photo_sample,
+    # Matters, public and residents' pages (matters/public_urls.py) and their API (matters/api_urls.py).
+    "matters:detail": _public_matter_sample,
+    "matters:follow": _public_matter_sample,
+    "matters:unfollow": _public_matter_sample,
+    "matters:evaluate": _public_matter_sample,
+    "matters:photo": _public_photo_sample,
+    "api-matter": _public_matter_sample,
+    "api-matter-follow": _public_matter_sample,
+    "api-matter-evaluate": _public_matter_sample,
+    # Open311 GeoReport v2 (public; every URL names its format).
+    "open311:services": lambda w, inside: Sample({"fmt": "json"}),
+    "open311:service": lambda w, inside: Sample(
+        {"service_code": _open311_matter(w, inside).category.code, "fmt": "xml"}
+    ),
+    "open311:requests": lambda w, inside: Sample({"fmt": "xml"}),
+    "open311:request": lambda w, inside: Sample(
+        {"service_request_id": _open311_matter(w, inside).pk, "fmt": "json"}
+    ),
+    "open311:token": lambda w, inside: Sample({"token": str(_open311_matter(w, inside).token), "fmt": "xml"}),
     "core:audit-detail": lambda w, inside: Sample({"pk": w.audit_entry(inside).pk}, w.audit_entry(inside)),
     "api-audit-detail": lambda w, inside: Sample({"pk": w.audit_entry(inside).pk}, w.audit_entry(inside)),
     "places:detail": lambda w, inside: Sample({"code": w.place(inside).code}, w.place(inside)),
@@ -224,6 +386,7 @@ REGISTRY: dict[str, Callable[[World, bool], Sample]] = {
     "api-registry-resident": _resident_sample,
     "api-registry-resident-reveal": _resident_sample,
     "api-registry-household": _household_sample,
+    "api-registry-household-visits": _household_sample,
 }
 
 
@@ -421,6 +584,179 @@ R = Role
 # Permission → role → (no object, object in scope, object out of scope). Written by hand from the design:
 # who should be able to do what, not copied from the predicates.
 EXPECTED: dict[str, dict[str, tuple[bool, bool, bool]]] = {
+    # Any signed-in account raises a matter; staff raise for a resident of the places they cover.
+    "matters.raise": {
+        R.RESIDENT: (T, T, T),
+        R.GRID_LEADER: (T, T, T),
+        R.GRID_WORKER: (T, T, T),
+        R.COMMUNITY_STAFF: (T, T, T),
+        R.SUBDISTRICT_OFFICER: (T, T, T),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (T, T, T),
+        R.INSTITUTION_OPERATOR: (T, T, T),
+        R.MERCHANT: (T, T, T),
+        R.PARTY_MEMBER: (T, T, T),
+        R.VOLUNTEER: (T, T, T),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "matters.follow": {
+        R.RESIDENT: (T, T, T),
+        R.GRID_LEADER: (T, T, T),
+        R.GRID_WORKER: (T, T, T),
+        R.COMMUNITY_STAFF: (T, T, T),
+        R.SUBDISTRICT_OFFICER: (T, T, T),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (T, T, T),
+        R.INSTITUTION_OPERATOR: (T, T, T),
+        R.MERCHANT: (T, T, T),
+        R.PARTY_MEMBER: (T, T, T),
+        R.VOLUNTEER: (T, T, T),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "matters.raise_for_resident": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (T, T, F),
+        R.GRID_WORKER: (T, T, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "matters.view_staff": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (T, T, F),
+        R.GRID_WORKER: (T, T, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    # Grid staff and cadres record a phone follow-up (回访) on the matters of their places.
+    "matters.record_follow_up": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (T, T, F),
+        R.GRID_WORKER: (T, T, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    # The community's committees and the cadres above them triage (两委提事).
+    "matters.triage": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (F, F, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "matters.export": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (F, F, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    # A dispatch is handled by the staff of its unit: the world's dispatch goes to a department in scope.
+    "matters.handle": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (F, F, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (T, F, F),
+        R.SUBDISTRICT_OFFICER: (T, F, F),
+        R.CITY_OFFICER: (T, F, F),
+        R.DEPARTMENT_STAFF: (T, T, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    # Only the raiser evaluates; the world's matter was raised by staff for nobody, so no one may.
+    "matters.evaluate": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (F, F, F),
+        R.GRID_WORKER: (F, F, F),
+        R.COMMUNITY_STAFF: (F, F, F),
+        R.SUBDISTRICT_OFFICER: (F, F, F),
+        R.CITY_OFFICER: (F, F, F),
+        R.DEPARTMENT_STAFF: (F, F, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (F, F, F),
+        ANONYMOUS: (F, F, F),
+    },
+    # Rates of the places a staff member covers; department staff read their units' rates.
+    "matters.view_rates": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (T, T, F),
+        R.GRID_WORKER: (T, T, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (T, T, T),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    # The staff pages of matters: grid staff and cadres on the matters of the places they cover; a handling
+    # unit's staff (department staff) on the matters dispatched to their unit, whatever their place.
+    "matters.view_staff_pages": {
+        R.RESIDENT: (F, F, F),
+        R.GRID_LEADER: (T, T, F),
+        R.GRID_WORKER: (T, T, F),
+        R.COMMUNITY_STAFF: (T, T, F),
+        R.SUBDISTRICT_OFFICER: (T, T, F),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (T, T, F),
+        R.INSTITUTION_OPERATOR: (F, F, F),
+        R.MERCHANT: (F, F, F),
+        R.PARTY_MEMBER: (F, F, F),
+        R.VOLUNTEER: (F, F, F),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
     "core.view_audit_log": {
         R.RESIDENT: (F, F, F),
         R.GRID_LEADER: (T, T, F),
@@ -452,6 +788,38 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool, bool]]] = {
         ANONYMOUS: (F, F, F),
     },
     "core.view_own_account": {
+        R.RESIDENT: (T, T, T),
+        R.GRID_LEADER: (T, T, T),
+        R.GRID_WORKER: (T, T, T),
+        R.COMMUNITY_STAFF: (T, T, T),
+        R.SUBDISTRICT_OFFICER: (T, T, T),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (T, T, T),
+        R.INSTITUTION_OPERATOR: (T, T, T),
+        R.MERCHANT: (T, T, T),
+        R.PARTY_MEMBER: (T, T, T),
+        R.VOLUNTEER: (T, T, T),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    # Every account has its own notifications (the selectors show nobody anyone else's: another account's
+    # notification is a 404, tested in tests/core/test_notifications.py).
+    "core.view_own_notifications": {
+        R.RESIDENT: (T, T, T),
+        R.GRID_LEADER: (T, T, T),
+        R.GRID_WORKER: (T, T, T),
+        R.COMMUNITY_STAFF: (T, T, T),
+        R.SUBDISTRICT_OFFICER: (T, T, T),
+        R.CITY_OFFICER: (T, T, T),
+        R.DEPARTMENT_STAFF: (T, T, T),
+        R.INSTITUTION_OPERATOR: (T, T, T),
+        R.MERCHANT: (T, T, T),
+        R.PARTY_MEMBER: (T, T, T),
+        R.VOLUNTEER: (T, T, T),
+        R.ADMIN: (T, T, T),
+        ANONYMOUS: (F, F, F),
+    },
+    "core.change_own_notifications": {
         R.RESIDENT: (T, T, T),
         R.GRID_LEADER: (T, T, T),
         R.GRID_WORKER: (T, T, T),
@@ -632,6 +1000,15 @@ RULE_OBJECTS: dict[str, Callable[[World, bool], Any]] = {
     "core.view_audit_log": lambda w, inside: w.audit_entry(inside),
     "places.change_place": lambda w, inside: w.place(inside),
     "places.renumber_grids": lambda w, inside: w.community(inside),
+    "matters.view_staff_pages": lambda w, inside: _staff_matter_objects(w, inside)[0],
+    "matters.raise_for_resident": lambda w, inside: w.place(inside),
+    "matters.view_staff": lambda w, inside: _staff_matter_objects(w, inside)[0],
+    "matters.record_follow_up": lambda w, inside: _staff_matter_objects(w, inside)[0],
+    "matters.triage": lambda w, inside: _staff_matter_objects(w, inside)[0],
+    "matters.export": lambda w, inside: w.place(inside),
+    "matters.handle": lambda w, inside: _staff_matter_objects(w, inside)[1],
+    "matters.evaluate": lambda w, inside: _staff_matter_objects(w, inside)[0],
+    "matters.view_rates": lambda w, inside: w.place(inside),
 }
 
 

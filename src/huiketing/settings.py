@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "huiketing.core",
     "huiketing.people",
     "huiketing.places",
+    "huiketing.matters",
+    "huiketing.open311",
     "huiketing.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -157,6 +159,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails a request within seconds instead of holding it until the client gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("HUIKETING_DB_CONNECT_TIMEOUT", "5"))
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
@@ -327,6 +334,19 @@ TASKS = {
         ),
     }
 }
+
+# Sends notifications on outside channels (SMS): a class with send(*, to, text) that raises on failure
+# (huiketing.core.notifications). The default only writes each message to the log, the phone masked.
+HUIKETING_MESSAGE_ADAPTER = os.environ.get(
+    "HUIKETING_MESSAGE_ADAPTER", "huiketing.core.notifications.LoggingAdapter"
+)
+
+# Worker liveness (core.liveness): every worker records a heartbeat every HUIKETING_WORKER_HEARTBEAT_SECONDS;
+# jobs left RUNNING by a worker not seen for HUIKETING_WORKER_STALE_SECONDS go back to the queue, and a job
+# whose worker died HUIKETING_WORKER_MAX_ATTEMPTS times is marked failed instead (it may be what kills it).
+HUIKETING_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("HUIKETING_WORKER_HEARTBEAT_SECONDS", "5"))
+HUIKETING_WORKER_STALE_SECONDS = float(os.environ.get("HUIKETING_WORKER_STALE_SECONDS", "60"))
+HUIKETING_WORKER_MAX_ATTEMPTS = int(os.environ.get("HUIKETING_WORKER_MAX_ATTEMPTS", "3"))
 
 LOGGING = {
     "version": 1,

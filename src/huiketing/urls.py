@@ -37,6 +37,8 @@ urlpatterns = [
     path("", include("huiketing.core.urls")),
     path("", include("huiketing.places.urls")),
     path("", include("huiketing.people.urls")),
+    path("", include("huiketing.matters.urls")),
+    path("open311/v2/", include("huiketing.open311.urls")),
     path("api/v1/", include("huiketing.core.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
@@ -56,3 +58,36 @@ def handler404(request, exception):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+# Seconds a client is asked to wait when the database cannot be reached (it is restarting or failing over).
+DATABASE_RETRY_AFTER = 5
+
+
+def handler500(request):
+    """A database that cannot be reached is a 503 with Retry-After, which phones and proxies retry (a write
+    resent with its Idempotency-Key is then applied once); any other failure is the site's 500 page."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError):
+        from django.views.defaults import server_error
+
+        return server_error(request)
+    from django.http import JsonResponse
+    from django.template import loader
+    from django.utils.translation import gettext as _
+
+    message = _("The service cannot reach its database for a moment. Please try again in a few seconds.")
+    if request.path.startswith("/api/"):
+        from huiketing.core.api import error_body
+
+        response = JsonResponse(error_body(503, "database_unavailable", message), status=503)
+    else:
+        from django.http import HttpResponse
+
+        response = HttpResponse(loader.get_template("503.html").render({"message": message}), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response

@@ -1,7 +1,8 @@
 """The demo, loaded once per test that asks for it.
 
 `demo` holds 2 households per grid, which is all that tests about places and accounts need and keeps them
-fast; `full_demo` is the demo exactly as `demo_seed` loads it (about 3,000 households).
+fast; `full_demo` is the demo's places, accounts and registry exactly as `demo_seed` loads them (about 3,000
+households), without the year of matters, which tests/demo/test_matters_demo.py loads on its own.
 """
 
 import functools
@@ -27,5 +28,6 @@ def demo(db, small_registry):
 
 
 @pytest.fixture
-def full_demo(db):
+def full_demo(db, monkeypatch):
+    monkeypatch.setattr(loader, "SCALED_GENERATORS", [registry.registry_generate])
     return demo_load()

@@ -95,7 +95,6 @@ def test_the_registry_covers_every_grid_with_obviously_synthetic_people(full_dem
 
     # One summary audit entry, not one per row.
     assert full_demo.counts["residents"] == len(residents)
-    assert full_demo.seconds < 20
     entry = AuditEntry.objects.get(action="demo.registry.generated")
     assert entry.changes["residents"] == [None, len(residents)]
     assert not AuditEntry.objects.filter(action__startswith="people.resident").exists()

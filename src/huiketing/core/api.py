@@ -15,13 +15,14 @@ from django.http import Http404
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from huiketing.core import selectors
+from huiketing.core import notifications, selectors
 from huiketing.core.models import AuditEntry, IdempotentResponse
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -188,6 +189,18 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in codes}
 
 
+# The header a write may carry so that a client can resend it safely (ApiView), for the schema of each write.
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A key unique to this write (e.g. a UUID), up to 200 characters. Sending the same request "
+    "again with the same key creates nothing new: the first answer is replayed, with the header "
+    "`Idempotent-Replayed: true`. The same key with a different request is a 409. Keys are kept for a day.",
+)
+
+
 # --- Audit log ---------------------------------------------------------------------------------------------
 
 
@@ -269,3 +282,101 @@ class AuditDetailApi(ApiView, generics.RetrieveAPIView):
         entry = selectors.audit_get(user=self.request.user, entry_id=self.kwargs["pk"])
         self.check_object_permissions(self.request, entry)
         return entry
+
+
+# --- Notifications -----------------------------------------------------------------------------------------
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False, help_text="Only unread notifications.")
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="What happened, as a stable slug (e.g. `matter.progress`).")
+    title = serializers.SerializerMethodField(help_text="In the language of the request.")
+    body = serializers.SerializerMethodField(help_text="In the language of the request.")
+    params = serializers.JSONField(help_text="The values the title and body are written from.")
+    link = serializers.CharField(help_text="A path on this site to what the notification is about, or empty.")
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+    def _rendered(self, notification):
+        cache = self.context.setdefault("_rendered", {})
+        if notification.pk not in cache:
+            cache[notification.pk] = notifications.notification_render(notification)
+        return cache[notification.pk]
+
+    def get_title(self, notification) -> str:
+        return self._rendered(notification).title
+
+    def get_body(self, notification) -> str:
+        return self._rendered(notification).body
+
+
+class NotificationReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        min_length=1,
+        max_length=200,
+        help_text="The notifications to mark as read (up to 200).",
+    )
+    all = serializers.BooleanField(required=False, default=False, help_text="Mark every notification read.")
+
+    def validate(self, attrs):
+        if bool(attrs.get("ids")) == bool(attrs.get("all")):
+            raise serializers.ValidationError(_("Send either ids or all, not both and not neither."))
+        return attrs
+
+
+class NotificationReadResultSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many were unread and are now read.")
+    unread = serializers.IntegerField(help_text="How many unread notifications are left.")
+
+
+@extend_schema(
+    tags=["notifications"],
+    summary="My notifications",
+    description="The signed-in account's notifications, newest first, written in the request's language "
+    "(`?lang=`, `Accept-Language`, or the account's preferred language). `?unread=true` lists the unread "
+    "ones only; its `count` is the number shown on the site's header.",
+    parameters=[NotificationFilterSerializer],
+    responses={200: NotificationSerializer(many=True), **error_responses(400, 401, 429)},
+)
+class NotificationListApi(ApiView, generics.ListAPIView):
+    permission_required = "core.view_own_notifications"
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        filters = NotificationFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        unread = filters.validated_data["unread"]
+        return selectors.notifications_for_user(user=self.request.user, unread=unread)
+
+
+class NotificationReadApi(ApiView):
+    """Mark some of my notifications, or all of them, as read."""
+
+    permission_required = "core.change_own_notifications"
+
+    @extend_schema(
+        tags=["notifications"],
+        summary="Mark notifications as read",
+        description="Send `ids` (the account's own notifications; any other id is a 404 and nothing is "
+        "marked) or `all: true`. Marking a read notification again changes nothing.",
+        request=NotificationReadSerializer,
+        responses={200: NotificationReadResultSerializer, **error_responses(400, 401, 404, 409, 429)},
+    )
+    def post(self, request):
+        data = NotificationReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data.get("all"):
+            marked = notifications.notifications_mark_read(user=request.user, every=True)
+        else:
+            ids = selectors.notification_ids_for_user(user=request.user, ids=data.validated_data["ids"])
+            marked = notifications.notifications_mark_read(user=request.user, ids=ids)
+        unread = selectors.notifications_unread_count(user=request.user)
+        return Response(NotificationReadResultSerializer({"marked": marked, "unread": unread}).data)

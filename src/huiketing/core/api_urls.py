@@ -11,6 +11,10 @@ urlpatterns = [
     path("me/preferences/", people_api.MePreferencesApi.as_view(), name="api-me-preferences"),
     path("audit/", core_api.AuditListApi.as_view(), name="api-audit-list"),
     path("audit/<int:pk>/", core_api.AuditDetailApi.as_view(), name="api-audit-detail"),
+    path("notifications/", core_api.NotificationListApi.as_view(), name="api-notifications"),
+    path("notifications/read/", core_api.NotificationReadApi.as_view(), name="api-notifications-read"),
     path("", include("huiketing.places.api_urls")),
     path("", include("huiketing.people.registry_api_urls")),
+    path("", include("huiketing.matters.api_urls")),
+    path("", include("huiketing.matters.rates_api_urls")),
 ]

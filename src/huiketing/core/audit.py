@@ -54,6 +54,15 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
+def _place_code_of(obj: models.Model | None) -> str:
+    """The place an object belongs to: its `place_code`, or its own `code` when it is a place (digits only:
+    other models' codes, such as a category's slug, are not places)."""
+    if obj is None:
+        return ""
+    code = getattr(obj, "place_code", "") or getattr(obj, "code", "") or ""
+    return code if isinstance(code, str) and code.isdigit() and len(code) <= 15 else ""
+
+
 def audit_record(
     *,
     actor,
@@ -74,7 +83,7 @@ def audit_record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
-        place_code=place_code or (getattr(obj, "place_code", "") or getattr(obj, "code", "") if obj else ""),
+        place_code=place_code or _place_code_of(obj),
         changes=changes or {},
         reason=reason[:300],
         ip=ctx.ip,

@@ -1,8 +1,11 @@
-"""Values every page's template needs: site name, demo flag, display preferences, the language switcher."""
+"""Values every page's template needs: site name, demo flag, display preferences, the language switcher,
+the number of unread notifications."""
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 
+from huiketing.core import selectors as core_selectors
 from huiketing.core.middleware import large_text_requested
 from huiketing.places import selectors as place_selectors
 
@@ -22,4 +25,13 @@ def site(request):
             for code, name in settings.LANGUAGES
         ],
         "CURRENT_LANGUAGE": language,
+        # Counted (one query) only when a template shows it, and only for a signed-in account.
+        "UNREAD_NOTIFICATIONS": SimpleLazyObject(lambda: _unread(request)),
     }
+
+
+def _unread(request) -> int:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return core_selectors.notifications_unread_count(user=user)

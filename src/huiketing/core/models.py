@@ -1,7 +1,11 @@
-"""Cross-cutting records: the append-only audit log and stored responses for idempotent writes."""
+"""Cross-cutting records: the append-only audit log, stored responses for idempotent writes, periodic jobs,
+signed-in sessions, the working-day calendar, notifications and the heartbeats of running workers."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -123,3 +127,149 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday working week: a public holiday on a weekday, or an adjusted
+    working day (调休) on a Saturday or Sunday. Every other day is a working day when it is Monday to Friday.
+
+    Seeded from the `chinese-calendar` package (`huiketing workdays_load`); administrators add the coming
+    year in the admin when the State Council publishes it. `core.workdays` reads these rows.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"),
+        help_text=_(
+            "Ticked for an adjusted working day on a weekend; not ticked for a holiday on a weekday."
+        ),
+    )
+    name = models.CharField(
+        _("holiday"),
+        max_length=100,
+        help_text=_("The holiday, e.g. 国庆节 (for an adjusted working day too)."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+    def clean(self) -> None:
+        if self.date is None or self.is_working_day is None:
+            return
+        weekday = self.date.weekday() < 5
+        if weekday and self.is_working_day:
+            raise ValidationError(
+                {"is_working_day": _("Monday to Friday is a working day anyway: only exceptions are stored.")}
+            )
+        if not weekday and not self.is_working_day:
+            raise ValidationError(
+                {"is_working_day": _("Saturday and Sunday are days off anyway: only exceptions are stored.")}
+            )
+
+
+class Notification(models.Model):
+    """A message to one account, shown in the app and, through its deliveries, sent on other channels.
+
+    Only the kind and its parameters are stored: the text is rendered in the reader's language whenever it
+    is shown or sent (`core.notifications`).
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,  # the (recipient, created_at) index serves lookups by recipient
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="core_notification_inbox_idx"),
+            # The unread count in every page's header.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="core_notification_unread_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+
+class NotificationDelivery(models.Model):
+    """One notification sent on one outside channel (e.g. "sms"), retried on failure, never sent twice.
+
+    A job claims a pending delivery by moving it to "sending" in one conditional UPDATE, sends, then marks
+    it sent; failures go back to pending with a later `next_attempt_at`, until the attempts run out.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notification")
+    )
+    channel = models.CharField(_("channel"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="core_delivery_once_per_channel")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="core_delivery_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.get_status_display()} ({self.notification_id})"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `huiketing worker` as it last reported itself (core.liveness).
+
+    Each worker writes its row every few seconds from a thread and removes it when it stops gracefully; a row
+    not refreshed for HUIKETING_WORKER_STALE_SECONDS belongs to a worker that died, and the jobs it left
+    RUNNING are put back in the queue.
+    """
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"))
+    last_seen = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}, pid {self.pid})"

@@ -53,3 +53,6 @@ rules.add_perm("core.view_audit_log", audit_entry_in_scope)
 # Bulk export is a bigger privacy risk than reading entry by entry: community staff and above only.
 rules.add_perm("core.export_audit_log", covers_place(*COMMUNITY_AND_ABOVE))
 rules.add_perm("core.view_own_account", rules.is_authenticated)
+# Every account reads and marks its own notifications; the selectors show nobody anyone else's.
+rules.add_perm("core.view_own_notifications", rules.is_authenticated)
+rules.add_perm("core.change_own_notifications", rules.is_authenticated)

@@ -1,4 +1,4 @@
-"""Scoped reads of cross-cutting records.
+"""Scoped reads of cross-cutting records: the audit log and notifications.
 
 The audit log is read through these functions only: a reader sees the entries whose place code lies in
 their staff scope; entries about no place are for administrators only. Missing and out of scope look the
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from huiketing.core import scope
 from huiketing.core.audit import mask_value
-from huiketing.core.models import AuditEntry
+from huiketing.core.models import AuditEntry, Notification
 from huiketing.people.models import STAFF_ROLES
 
 # The filters audit_list understands, each a cleaned value (str or datetime.date); empty values are ignored.
@@ -73,3 +73,26 @@ def masked_changes(changes) -> dict:
         else:
             out[field] = mask_value(field, value)
     return out
+
+
+# Notifications: each account sees its own, and only its own ------------------------------------------------
+
+
+def notifications_for_user(*, user, unread: bool = False):
+    """The user's notifications, newest first (only unread ones when `unread`)."""
+    rows = Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
+    return rows.filter(read_at__isnull=True) if unread else rows
+
+
+def notifications_unread_count(*, user) -> int:
+    """One query, served by the partial index on unread notifications."""
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def notification_ids_for_user(*, user, ids) -> list[int]:
+    """`ids` when every one is a notification of the user's; 404 when any is missing or someone else's."""
+    wanted = set(ids)
+    found = set(Notification.objects.filter(recipient_id=user.pk, pk__in=wanted).values_list("pk", flat=True))
+    if found != wanted:
+        raise Http404
+    return sorted(found)

@@ -1,4 +1,4 @@
-"""Views every installation has: health check, home page, display preferences."""
+"""Views every installation has: health check, home page, display preferences, audit log, notifications."""
 
 import csv
 import json
@@ -9,12 +9,14 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from huiketing.core import notifications
 from huiketing.core import selectors as core_selectors
 from huiketing.core import services as core_services
 from huiketing.core.middleware import set_large_text_cookie
@@ -243,3 +245,51 @@ class AuditExportView(AuditFilterMixin, PermissionRequiredMixin, View):
         filename = f"audit-{timezone.localdate():%Y%m%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+# Notifications ----------------------------------------------------------------------------------------------
+
+
+class NotificationListView(PermissionRequiredMixin, TemplateView):
+    """The signed-in account's notifications, newest first, in the page's language, 20 a page."""
+
+    permission_required = "core.view_own_notifications"
+    template_name = "core/notifications.html"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = core_selectors.notifications_for_user(user=self.request.user)
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        items = [(n, notifications.notification_render(n)) for n in page.object_list]
+        context.update(page=page, items=items)
+        return context
+
+
+class NotificationReadForm(forms.Form):
+    id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    all = forms.BooleanField(required=False)
+    next = forms.CharField(required=False, max_length=500)
+
+
+class NotificationReadView(PermissionRequiredMixin, View):
+    """Mark one notification (`id`) or all (`all=1`) as read, then go to `next` (a path on this site) or back
+    to the list. Someone else's notification is not found (404), like a missing one."""
+
+    permission_required = "core.change_own_notifications"
+
+    def post(self, request):
+        form = NotificationReadForm(request.POST)
+        if not form.is_valid() or (form.cleaned_data["id"] is None) == (not form.cleaned_data["all"]):
+            return HttpResponseBadRequest(_("Choose one notification, or all of them."))
+        if form.cleaned_data["all"]:
+            notifications.notifications_mark_read(user=request.user, every=True)
+        else:
+            ids = core_selectors.notification_ids_for_user(user=request.user, ids=[form.cleaned_data["id"]])
+            notifications.notifications_mark_read(user=request.user, ids=ids)
+        target = form.cleaned_data["next"]
+        if not target or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("core:notifications")
+        return redirect(target)

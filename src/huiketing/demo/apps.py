@@ -8,7 +8,10 @@ class DemoConfig(AppConfig):
     verbose_name = _("Altay demo")
 
     def ready(self):
-        from huiketing.demo import loader, registry
+        from huiketing.demo import loader, matters, registry
 
         if registry.registry_generate not in loader.SCALED_GENERATORS:
             loader.SCALED_GENERATORS.append(registry.registry_generate)
+        # A year of matters, raised by the registry's residents: after the registry.
+        if matters.matters_generate not in loader.SCALED_GENERATORS:
+            loader.SCALED_GENERATORS.append(matters.matters_generate)

@@ -415,15 +415,30 @@ def registry_import_live_progress(job: RegistryImport) -> tuple[int, int]:
     return job.progress, max(job.rows_total, job.progress)
 
 
+def _status_locked(job: RegistryImport) -> str | None:
+    """The job's status as stored, its row locked until the transaction around ends."""
+    locked = RegistryImport.objects.select_for_update().filter(pk=job.pk)
+    return locked.values_list("status", flat=True).first()
+
+
 def _failure(message) -> list[dict]:
     return [{"row": None, "column": "", "letter": "", "message": str(message)}]
 
 
 def registry_import_run_check(*, job: RegistryImport) -> RegistryImport:
-    """The check job: read the stored sheet, keep the report on the job."""
-    job.status = RegistryImport.Status.CHECKING
-    job.progress = 0
-    job.save(update_fields=["status", "progress", "updated_at"])
+    """The check job: read the stored sheet, keep the report on the job.
+
+    Safe to run again (a worker that died is replaced and its job re-run, core.liveness): it runs only on an
+    upload not checked yet, and keeps its report only if the job is still being checked when it ends.
+    """
+    started = RegistryImport.objects.filter(
+        pk=job.pk, status__in=[RegistryImport.Status.UPLOADED, RegistryImport.Status.CHECKING]
+    ).update(status=RegistryImport.Status.CHECKING, progress=0, updated_at=timezone.now())
+    if not started:
+        job.refresh_from_db()
+        logger.info("Registry import %s is %s already: not checked again", job.pk, job.status)
+        return job
+    job.status, job.progress = RegistryImport.Status.CHECKING, 0
     try:
         by = job.created_by
         if by is None:
@@ -456,7 +471,15 @@ def registry_import_run_check(*, job: RegistryImport) -> RegistryImport:
         job.residents_new = report.residents
         job.errors, job.error_count = report.errors, report.error_count
     job.checked_at = timezone.now()
-    job.save()
+    with transaction.atomic():
+        if _status_locked(job) != RegistryImport.Status.CHECKING:
+            # Another run of this check finished first (this one ran on after its worker was thought dead).
+            job.refresh_from_db()
+            logger.info(
+                "Registry import %s was %s before this check ended: its report is dropped", job.pk, job.status
+            )
+            return job
+        job.save()
     _progress_path(job).unlink(missing_ok=True)
     if job.error_count:
         _file(job).unlink(missing_ok=True)  # it holds ID numbers in clear: keep it no longer than needed
@@ -493,8 +516,17 @@ def _ranges(ids: list[int]) -> list[list[int]]:
     return result
 
 
+class _AlreadyOver(Exception):
+    pass
+
+
 def registry_import_commit(*, by: User, job: RegistryImport) -> RegistryImport:
-    """Check the sheet again and write every row in one transaction, or none if any row is now at fault."""
+    """Check the sheet again and write every row in one transaction, or none if any row is now at fault.
+
+    The rows and the job's DONE state are written in that one transaction, under a lock on the job's row
+    taken first: a second run of the same job (its worker was thought dead, core.liveness) waits for the
+    first to end, then finds the job over and writes nothing.
+    """
     if job.status != RegistryImport.Status.IMPORTING:
         raise ValidationError({"status": [_("Only a checked file can be imported.")]})
     if by is None:
@@ -507,6 +539,8 @@ def registry_import_commit(*, by: User, job: RegistryImport) -> RegistryImport:
     now = timezone.now()
     try:
         with transaction.atomic():
+            if _status_locked(job) != RegistryImport.Status.IMPORTING:
+                raise _AlreadyOver
             for rows, errors, read in scanner.batches():
                 report.rows = read
                 report.add_errors(errors)
@@ -576,6 +610,9 @@ def registry_import_commit(*, by: User, job: RegistryImport) -> RegistryImport:
                     "resident_ids": [None, job.created_ids],
                 },
             )
+    except _AlreadyOver:
+        job.refresh_from_db()
+        logger.info("Registry import %s is %s already: not imported again", job.pk, job.status)
     except _RollBack:
         job.status = RegistryImport.Status.FAILED
         job.errors, job.error_count = report.errors, report.error_count
@@ -599,7 +636,14 @@ def registry_import_commit(*, by: User, job: RegistryImport) -> RegistryImport:
 
 
 def registry_import_run_commit(*, job: RegistryImport) -> RegistryImport:
-    """The commit job: runs the import and turns any failure into a failed job rather than a lost one."""
+    """The commit job: runs the import and turns any failure into a failed job rather than a lost one.
+
+    Run again on a job already over (imported, or failed), it changes nothing: a job re-run after its worker
+    died must not import twice, nor turn a finished import into a failed one.
+    """
+    if job.status != RegistryImport.Status.IMPORTING:
+        logger.info("Registry import %s is %s already: not imported again", job.pk, job.status)
+        return job
     try:
         return registry_import_commit(by=job.committed_by, job=job)
     except PermissionDenied:
@@ -607,8 +651,14 @@ def registry_import_run_commit(*, job: RegistryImport) -> RegistryImport:
     except Exception:
         logger.exception("Registry import %s: the commit failed", job.pk)
         message = _("The import failed; nothing was imported.")
-    job.status, job.errors, job.error_count = RegistryImport.Status.FAILED, _failure(message), 1
-    job.save()
+    # Only an import still under way fails: one that another run of this job finished stays as it is.
+    RegistryImport.objects.filter(pk=job.pk, status=RegistryImport.Status.IMPORTING).update(
+        status=RegistryImport.Status.FAILED,
+        errors=_failure(message),
+        error_count=1,
+        updated_at=timezone.now(),
+    )
+    job.refresh_from_db()
     return job
 
 
@@ -711,13 +761,21 @@ def registry_import_uploads_expire(*, now=None) -> int:
         status__in=[RegistryImport.Status.UPLOADED, RegistryImport.Status.CHECKED], created_at__lt=cutoff
     )
     expired = 0
-    for job in stale.iterator():
+    for pk in list(stale.values_list("pk", flat=True)):
+        # One job at a time, locked and looked at again: an import requested meanwhile is left alone, and the
+        # state and its audit entry are written together (a re-run of this job finds nothing more to do).
+        with transaction.atomic():
+            job = stale.select_for_update().filter(pk=pk).first()
+            if job is None:
+                continue
+            with translation.override(job.language or settings.LANGUAGE_CODE):
+                job.errors = _failure(_("This upload was not imported within two days and has been deleted."))
+            job.status, job.error_count = RegistryImport.Status.FAILED, 1
+            job.save(update_fields=["status", "errors", "error_count", "updated_at"])
+            audit_record(
+                actor=None, action="people.registry.import.expired", obj=job, place_code=job.place_code
+            )
         _file(job).unlink(missing_ok=True)
         _progress_path(job).unlink(missing_ok=True)
-        with translation.override(job.language or settings.LANGUAGE_CODE):
-            job.errors = _failure(_("This upload was not imported within two days and has been deleted."))
-        job.status, job.error_count = RegistryImport.Status.FAILED, 1
-        job.save(update_fields=["status", "errors", "error_count", "updated_at"])
-        audit_record(actor=None, action="people.registry.import.expired", obj=job, place_code=job.place_code)
         expired += 1
     return expired

@@ -1,16 +1,16 @@
-"""REST endpoints of the residents registry: scoped lists and details with masked numbers, and the audited
-reveal of a full ID number or phone. No personal number is ever taken from a URL: the exact search and the
-reveal are POSTs."""
+"""REST endpoints of the residents registry: scoped lists and details with masked numbers, the audited reveal
+of a full ID number or phone, and household visits recorded from the field. No personal number is ever taken
+from a URL: the exact search and the reveal are POSTs."""
 
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import exceptions, generics, serializers
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 
-from huiketing.core.api import ApiView, error_responses
+from huiketing.core.api import IDEMPOTENCY_KEY, ApiView, error_responses
 from huiketing.people import selectors, services, validators
 from huiketing.people.ethnic_groups import ethnic_group_name
 from huiketing.people.forms import TAG_LABELS, search_number
@@ -163,6 +163,32 @@ class RevealInputSerializer(serializers.Serializer):
 
 class RevealOutputSerializer(serializers.Serializer):
     value = serializers.CharField(help_text="The full value. Not cached; the read is in the audit log.")
+
+
+class VisitInputSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "RegistryVisitInput"
+
+    visited_on = serializers.DateField(required=False, help_text="The day of the visit; today if left out.")
+    findings = serializers.CharField(max_length=4000, help_text="What was found.")
+    follow_up = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, help_text="What must follow, if anything."
+    )
+
+
+class VisitSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "RegistryVisit"
+
+    id = serializers.IntegerField()
+    household = serializers.IntegerField(source="household_id")
+    place_code = serializers.CharField()
+    visited_on = serializers.DateField()
+    visited_by = serializers.CharField(source="visited_by.username")
+    findings = serializers.CharField()
+    follow_up = serializers.CharField()
+    follow_up_done_on = serializers.DateField(allow_null=True)
+    created_at = serializers.DateTimeField()
 
 
 # Views ----------------------------------------------------------------------------------------------------
@@ -324,3 +350,41 @@ class HouseholdDetailApi(ApiView, generics.RetrieveAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class HouseholdVisitCreateApi(ApiView):
+    """Record a visit to a household (包社联户), as grid workers do from their phones in the field.
+
+    A phone on a poor connection resends with the same Idempotency-Key until it gets an answer: the visit is
+    recorded once. Households out of the account's scope get 404, as missing ones do."""
+
+    permission_required = "people.record_visit"
+
+    def check_permissions(self, request):
+        if not request.user or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated
+        # The object first, for every method: out of scope and not allowed both look missing.
+        self.household = selectors.household_get_for_user(user=request.user, household_id=self.kwargs["pk"])
+        if not request.user.has_perm(self.permission_required, self.household):
+            raise exceptions.NotFound
+
+    @extend_schema(
+        tags=["registry"],
+        summary="Record a household visit",
+        description="Creates one visit and answers 201 with it. Send an `Idempotency-Key` so that a resend "
+        "after a lost answer replays the first answer instead of recording the visit twice.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=VisitInputSerializer,
+        responses={201: VisitSerializer, **error_responses(400, 401, 403, 404, 409, 429)},
+    )
+    def post(self, request, pk: int):
+        data = VisitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit = services.visit_record(
+            by=request.user,
+            household=self.household,
+            visited_on=data.validated_data.get("visited_on") or timezone.localdate(),
+            findings=data.validated_data["findings"],
+            follow_up=data.validated_data.get("follow_up", ""),
+        )
+        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)

@@ -11,4 +11,9 @@ urlpatterns = [
     path("residents/<int:pk>/reveal/", api.ResidentRevealApi.as_view(), name="api-registry-resident-reveal"),
     path("households/", api.HouseholdListApi.as_view(), name="api-registry-households"),
     path("households/<int:pk>/", api.HouseholdDetailApi.as_view(), name="api-registry-household"),
+    path(
+        "households/<int:pk>/visits/",
+        api.HouseholdVisitCreateApi.as_view(),
+        name="api-registry-household-visits",
+    ),
 ]

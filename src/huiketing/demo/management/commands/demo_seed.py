@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -38,6 +39,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("--scale must be a whole number of at least 1, not %(scale)s.") % {"scale": scale}
             )
+        # Public holidays for every year the installed chinese-calendar knows (idempotent): matter
+        # deadlines count working days.
+        call_command("workdays_load", verbosity=0)
         try:
             summary = demo_load(scale=scale)
         except DemoError as error:
