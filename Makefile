@@ -68,8 +68,8 @@ check-messages: ## Fail if a catalogue has untranslated or fuzzy entries
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
 
-# make bench BENCH_SCALE=10 BENCH_USERS=30 BENCH_TIME=180s: scale of the demo under load, simulated users,
-# measured seconds per target (the application, then the floor).
+# make bench BENCH_SCALE=10 BENCH_USERS=30 BENCH_TIME=180s: scale of the demo under load, simulated users, and
+# the seconds each target (the application, the floor) is measured; they take turns, so the run lasts twice that.
 BENCH_SCALE ?= 1
 BENCH_USERS ?= 20
 BENCH_TIME ?= 120s

@@ -287,7 +287,7 @@ def table(summary: dict, title: str) -> list[str]:
     ]
     rows = sorted(summary["endpoints"].items(), key=lambda item: (-item[1]["requests"], item[0]))
     for name, r in [*rows, ("**all**", summary["all"])]:
-        shown = name.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+        shown = name if name.startswith("**") else f"`{name}`"
         lines.append(
             f"| {shown} | {r['requests']:,} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | "
             f"{r['p99']:.0f} | {r['errors']} |"

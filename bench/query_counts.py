@@ -254,7 +254,7 @@ def main() -> int:
             cells.append(cell)
         if len({results[s].get(key, {}).get("queries") for s in scales}) != 1:
             unequal.append(key)
-        shown = name.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+        shown = name if name.startswith("**") else f"`{name}`"
         lines.append(f"| {shown} | {account} | " + " | ".join(cells) + " |")
     print()
     print("\n".join(lines))

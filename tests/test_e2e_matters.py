@@ -271,6 +271,7 @@ def test_raise_triage_dispatch_handle_evaluate_rehandle_over_http(world):
         "done",
         "evaluated",
         "rehandle",
+        "dispatched",
         "signed",
         "done",
         "evaluated",

@@ -266,7 +266,13 @@ def _leftover_text(source: str) -> str:
     text = re.sub(r"\{#.*?#\}", "", source, flags=re.S)
     text = re.sub(r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", "", text, flags=re.S)
     text = re.sub(r"\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}", "", text, flags=re.S)
-    attributes = " ".join(VISIBLE_ATTRIBUTES.findall(text))
+    # A button's value and a hidden input's value are sent with the form, never shown.
+    unseen_values = re.sub(
+        r"<(?:button\b|input\b(?=[^>]*\btype=\"hidden\"))[^>]*>",
+        lambda tag: re.sub(r'\bvalue="[^"]*"', "", tag.group(0)),
+        text,
+    )
+    attributes = " ".join(VISIBLE_ATTRIBUTES.findall(unseen_values))
     text = re.sub(r"<(script|style)\b.*?</\1>", "", text, flags=re.S)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     text = re.sub(r"<!doctype[^>]*>", "", text, flags=re.I)

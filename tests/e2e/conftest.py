@@ -76,7 +76,7 @@ def demo_url(tmp_path_factory):
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 300
         while True:
             if process.poll() is not None:
                 pytest.fail("huiketing demo exited:\n" + log_path.read_text()[-3000:])
@@ -86,7 +86,7 @@ def demo_url(tmp_path_factory):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("huiketing demo did not answer within 180 s:\n" + log_path.read_text()[-3000:])
+                pytest.fail("huiketing demo did not answer within 300 s:\n" + log_path.read_text()[-3000:])
             time.sleep(0.5)
         yield base
     finally:

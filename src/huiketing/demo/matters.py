@@ -6,7 +6,7 @@ and, every four simulated hours, runs the deadline job as the worker would (warn
 overdue, evaluation reminders and expiry). Steps planned after the present are not taken: the last days'
 matters are still new, being handled or awaiting their evaluation.
 
-- The last ten days go through the services themselves (`Live`, `now=` at each step): their timelines,
+- The last week goes through the services themselves (`Live`, `now=` at each step): their timelines,
   audit entries and notifications are exactly what the pages would have made; notifications are dated at
   their simulated time, and those older than a week are marked read.
 - The months before are recorded in memory by `History`, which mirrors the services' transitions, deadlines,
@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -68,7 +69,7 @@ YEAR = timedelta(days=365)
 # How often the simulated worker runs the deadline job. Four hours, the warning time before a deadline: every
 # four-hour window holds one run, so no warning is missed; what is overdue is escalated up to four hours late.
 TICK = timedelta(hours=4)
-LIVE_DAYS = 10  # the last days' matters go through the services (see matters_generate)
+LIVE_DAYS = 7  # the last week's matters go through the services (see matters_generate)
 READ_AFTER = timedelta(days=7)  # notifications older than this are marked read
 CITY = place_data.CITY_CODE
 # What a duplicate may be merged into (services.matter_merge): a matter still open, or done.
@@ -377,6 +378,20 @@ class Live:
             self.last_delivery = last
 
 
+class Event(NamedTuple):
+    """A timeline entry recorded in memory (a MatterEvent row once written)."""
+
+    matter: Matter
+    kind: str
+    actor: User | None
+    unit: HandlingUnit | None
+    dispatch: Dispatch | None
+    text: str
+    params: dict
+    is_public: bool
+    created_at: datetime
+
+
 def _utc_key(moment: datetime) -> str:
     """A deadline as the deadline job writes it into a notice's key (read back from the database: UTC)."""
     return moment.astimezone(UTC).isoformat()
@@ -419,17 +434,7 @@ class History:
     def _event(
         self, matter, kind, *, by=None, now, text="", unit=None, dispatch=None, params=None, public=True
     ):
-        event = MatterEvent(
-            matter=matter,
-            kind=kind,
-            actor=by,
-            unit=unit,
-            dispatch=dispatch,
-            text=text,
-            params=params or {},
-            is_public=public,
-            created_at=now,
-        )
+        event = Event(matter, kind, by, unit, dispatch, text, params or {}, public, now)
         self.events.append(event)
         return event
 
@@ -830,6 +835,40 @@ class History:
 
     # Writing it all
 
+    def _write_events(self) -> None:
+        """The timeline entries, the most numerous rows: plain rows, without a model instance each."""
+        fields = [MatterEvent._meta.get_field(name) for name in Event._fields]
+        params_field, created_field = (
+            MatterEvent._meta.get_field("params"),
+            MatterEvent._meta.get_field("created_at"),
+        )
+        rows = []
+        for event in self.events:
+            params = event.params
+            if "into" in params or "from" in params:
+                params = {key: value.pk for key, value in params.items()}
+            rows.append(
+                (
+                    event.matter.pk,
+                    event.kind,
+                    event.actor.pk if event.actor is not None else None,
+                    event.unit.pk if event.unit is not None else None,
+                    event.dispatch.pk if event.dispatch is not None else None,
+                    event.text,
+                    params_field.get_db_prep_save(params, connection),
+                    event.is_public,
+                    created_field.get_db_prep_save(event.created_at, connection),
+                )
+            )
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        table = connection.ops.quote_name(MatterEvent._meta.db_table)
+        # Table and column names come from the model, never from input.
+        insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), 2000):
+                cursor.executemany(insert, rows[start : start + 2000])
+
     def write(self) -> dict[str, int]:
         """Insert everything recorded, in the order the foreign keys need; returns the counts."""
         for matter, _into in self.merges:
@@ -840,11 +879,7 @@ class History:
         Matter.objects.bulk_update([m for m, _into in self.merges], ["duplicate_of"], batch_size=500)
         Dispatch.objects.bulk_create(self.dispatches, batch_size=1000)
         ExtensionRequest.objects.bulk_create(self.extensions, batch_size=1000)
-        for event in self.events:
-            params = event.params
-            if "into" in params or "from" in params:
-                event.params = {key: value.pk for key, value in params.items()}
-        MatterEvent.objects.bulk_create(self.events, batch_size=2000)
+        self._write_events()
         Evaluation.objects.bulk_create(self.evaluations, batch_size=1000)
         Follow.objects.bulk_create(
             [Follow(matter=self.matters[index], user_id=user_id) for index, user_id in sorted(self.follows)],

@@ -220,6 +220,9 @@ class Matter(models.Model):
         indexes = [
             models.Index(fields=["place_code", "status"], name="matters_place_status"),
             models.Index(fields=["status", "created_at"], name="matters_status_created"),
+            # The three rates read matters by the time they were raised: with the columns they need in the
+            # index, PostgreSQL reads the index alone (bench/matters.py: that part twice as fast at 1M).
+            models.Index(fields=["created_at", "id", "status", "place_code"], name="matters_rates"),
             models.Index(fields=["latitude", "longitude"], name="matters_lat_lng"),
         ]
         constraints = [
