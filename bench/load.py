@@ -3,7 +3,7 @@
 Usage:
     .venv/bin/python bench/load.py                       # 1× demo in a scratch PostgreSQL database
     .venv/bin/python bench/load.py --scale 10 --users 20 --run-time 90s --workers 3 --threads 2
-    .venv/bin/python bench/load.py --quiet 0.3    # on a shared machine: start each round when it is quiet
+    .venv/bin/python bench/load.py --quiet 0.3    # on a shared machine: start when the CPUs are mostly idle
 
 What it does:
 1. creates the scratch database huiketing_bench_load on BENCH_PG (see scratch.py) and fills it with

@@ -62,7 +62,7 @@ def demo_places() -> DemoPlaces:
 
 
 def random_point() -> tuple[float, float]:
-    """A point in the demo city's rectangle (a few fall outside every grid: the API answers 404)."""
+    """A point in the demo city's rectangle (one outside every grid would be answered 404, rightly)."""
     return (
         round(random.uniform(places.BAND_EDGES[-1], places.BAND_EDGES[0]), 6),
         round(random.uniform(places.WEST, places.EAST), 6),
