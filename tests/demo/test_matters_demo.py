@@ -261,3 +261,7 @@ def test_the_scale_multiplies_the_matters(db, monkeypatch, small_registry):
     )
     demo_load(scale=3)
     assert Matter.objects.count() == 120
+    # The services take the last week of one year's matters only; the scaled ones are recorded in bulk.
+    changes = AuditEntry.objects.get(action="demo.matters.generated").changes
+    assert changes["through_services"][1] <= 40
+    assert changes["bulk_written"][1]["matters"] >= 80
