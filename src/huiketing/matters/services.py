@@ -363,9 +363,12 @@ def matter_raise(
         )
         event = _event(matter, MatterEvent.Kind.RAISED, by=by, now=now, params={"channel": channel})
         _photos_attach(matter, photos, by=by, event=event)
-        for account in {*(_raiser_accounts(matter)), *([by] if by and by.is_authenticated else [])}:
-            if account.pk and ((account == by and matter.resident_id is None) or account != by):
-                Follow.objects.get_or_create(matter=matter, user=account)
+        # The resident follows their matter; staff entering it for a resident do not.
+        followers = set(_raiser_accounts(matter))
+        if by is not None and by.is_authenticated and matter.resident_id is None:
+            followers.add(by)
+        for account in followers:
+            Follow.objects.get_or_create(matter=matter, user=account)
         _audit(by, "matters.raise", matter, {"title": [None, title], "category": [None, category.code]})
         staff = _staff_of(grid.code, REGISTRY_ROLES)
         transaction.on_commit(
