@@ -17,4 +17,7 @@ urlpatterns = [
     path("", include("huiketing.people.registry_api_urls")),
     path("", include("huiketing.matters.api_urls")),
     path("", include("huiketing.matters.rates_api_urls")),
+    path("", include("huiketing.meetings.api_urls")),
+    path("", include("huiketing.projects.api_urls")),
+    path("", include("huiketing.points.api_urls")),
 ]

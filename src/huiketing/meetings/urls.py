@@ -1,0 +1,5 @@
+"""HTML pages of meetings."""
+
+from django.urls import include, path  # noqa: F401
+
+urlpatterns: list = []

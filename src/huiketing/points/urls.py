@@ -1,0 +1,5 @@
+"""HTML pages of points."""
+
+from django.urls import include, path  # noqa: F401
+
+urlpatterns: list = []
