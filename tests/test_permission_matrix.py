@@ -43,6 +43,7 @@ from huiketing.core.permissions import PUBLIC, declared_permission
 from huiketing.people.models import Organisation, Role, User
 from huiketing.people.services import role_assign
 from huiketing.places.models import Place
+from tests import matrix as matrix_parts
 
 ANONYMOUS = "anonymous"
 SUPERUSER = "superuser"
@@ -388,6 +389,7 @@ REGISTRY: dict[str, Callable[[World, bool], Sample]] = {
     "api-registry-household": _household_sample,
     "api-registry-household-visits": _household_sample,
 }
+REGISTRY.update(matrix_parts.merged("REGISTRY"))
 
 
 # --- Walking the URLconf ------------------------------------------------------------------------------------
@@ -989,6 +991,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool, bool]]] = {
     },
 }
 
+EXPECTED.update(matrix_parts.merged("EXPECTED"))
+
 # Permission → function(world, in_scope) → the object it is asked about (None: the permission takes none).
 RULE_OBJECTS: dict[str, Callable[[World, bool], Any]] = {
     "people.view_registry": _registry_resident,
@@ -1010,6 +1014,7 @@ RULE_OBJECTS: dict[str, Callable[[World, bool], Any]] = {
     "matters.evaluate": lambda w, inside: _staff_matter_objects(w, inside)[0],
     "matters.view_rates": lambda w, inside: w.place(inside),
 }
+RULE_OBJECTS.update(matrix_parts.merged("RULE_OBJECTS"))
 
 
 def test_every_registered_permission_has_a_row_for_every_role():
