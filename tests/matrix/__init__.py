@@ -3,7 +3,7 @@
 Each module defines `REGISTRY` (URL name → sample function), `EXPECTED` (permission → role → (no object,
 object in scope, object out of scope)) and `RULE_OBJECTS` (permission → function giving the object), in the
 same shapes as the main file; the main file merges them. Sample functions import `Sample` and `World` from
-tests.test_permission_matrix inside their body (the main module imports this package). """
+tests.test_permission_matrix inside their body (the main module imports this package)."""
 
 import importlib
 
