@@ -113,11 +113,17 @@ class Status(models.TextChoices):
 # the service decides (evaluation either closes the matter or sends it back).
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "accept": (frozenset({Status.NEW}), Status.ACCEPTED),
-    "reject": (frozenset({Status.NEW, Status.ACCEPTED}), Status.REJECTED),
+    # A tabled matter is rejected when the residents' meeting decided against it.
+    "reject": (frozenset({Status.NEW, Status.ACCEPTED, Status.TABLED}), Status.REJECTED),
     "table": (frozenset({Status.NEW, Status.ACCEPTED}), Status.TABLED),
     "untable": (frozenset({Status.TABLED}), Status.ACCEPTED),
     "merge": (frozenset({Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS, Status.TABLED}), Status.MERGED),
     "dispatch": (frozenset({Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS}), Status.IN_PROGRESS),
+    # A decision turned into a project (projects app): the project's parties carry it out, no dispatch needed.
+    "carry_out": (frozenset({Status.TABLED, Status.ACCEPTED}), Status.IN_PROGRESS),
+    # The project was cancelled: the community takes the matter up again.
+    "release": (frozenset({Status.IN_PROGRESS}), Status.ACCEPTED),
+    # Also for a matter carried out by a project (in progress without any dispatch).
     "complete": (frozenset({Status.IN_PROGRESS}), Status.DONE),
     "evaluate": (frozenset({Status.DONE}), None),
     "expire_evaluation": (frozenset({Status.DONE}), Status.CLOSED),
@@ -367,6 +373,9 @@ class MatterEvent(models.Model):
         EVALUATION_REMINDED = "evaluation_reminded", _("Reminded to evaluate")
         EVALUATION_EXPIRED = "evaluation_expired", _("No evaluation given")
         CLOSED = "closed", _("Closed")
+        PROJECT_STARTED = "project_started", _("Taken on as a project")
+        PROJECT_FINISHED = "project_finished", _("Project finished")
+        PROJECT_CANCELLED = "project_cancelled", _("Project cancelled")
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)

@@ -184,6 +184,19 @@ def event_sentence(event: MatterEvent, *, html: bool = True):
         )
     if kind == K.CLOSED:
         return say(_("The matter was closed."))
+    if kind in (K.PROJECT_STARTED, K.PROJECT_FINISHED, K.PROJECT_CANCELLED) and params.get("project"):
+        sentences = {
+            K.PROJECT_STARTED: _("Taken on as project %(project)s: its responsible parties carry it out."),
+            K.PROJECT_FINISHED: _("Done: project %(project)s was finished."),
+            K.PROJECT_CANCELLED: _(
+                "Project %(project)s was cancelled; the community takes the matter up again."
+            ),
+        }
+        return say(
+            sentences[kind],
+            links={"project": reverse("projects:detail", args=[params["project"]])},
+            project=params.get("project_title") or params["project"],
+        )
     label = event.get_kind_display()
     return conditional_escape(label) if html else str(label)
 

@@ -199,6 +199,8 @@ class Photo(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
     stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
     image = models.ImageField(_("photo"), upload_to="projects/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -214,8 +216,32 @@ class Photo(models.Model):
         return self.caption or self.get_stage_display()
 
 
+class EventKind(models.TextChoices):
+    """What a timeline entry records (`ProjectEvent.kind`); the pages write each as a sentence."""
+
+    CREATED = "created", _("Project set up")
+    UPDATED = "updated", _("Details changed")
+    SPENT = "spent", _("Spending updated")
+    STARTED = "started", _("Work started")
+    SUSPENDED = "suspended", _("Suspended")
+    RESUMED = "resumed", _("Resumed")
+    FINISHED = "finished", _("Finished")
+    CANCELLED = "cancelled", _("Cancelled")
+    PARTY_ADDED = "party_added", _("Responsible party added")
+    PARTY_REMOVED = "party_removed", _("Responsible party removed")
+    MILESTONE_ADDED = "milestone_added", _("Milestone added")
+    MILESTONE_UPDATED = "milestone_updated", _("Milestone changed")
+    MILESTONES_REORDERED = "milestones_reordered", _("Milestones reordered")
+    MILESTONE_REMOVED = "milestone_removed", _("Milestone removed")
+    MILESTONE_DONE = "milestone_done", _("Milestone done")
+    MILESTONE_UNDONE = "milestone_undone", _("Milestone reopened")
+    PHOTO_ADDED = "photo_added", _("Photo added")
+    PHOTO_REMOVED = "photo_removed", _("Photo removed")
+    PARTICIPATION = "participation", _("Participation recorded")
+
+
 class ProjectEvent(models.Model):
-    """The public timeline of a project."""
+    """The public timeline of a project (`kind` is an `EventKind`)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=40)
