@@ -62,7 +62,11 @@ def digest(response):
     content_type = response.get("Content-Type", "")
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if "json" in content_type:
-        return response.json()
+        data = response.json()
+        if isinstance(data, dict):
+            # The links to the next and previous pages echo the query string.
+            data = {key: value for key, value in data.items() if key not in ("next", "previous")}
+        return data
     if "html" in content_type:
         # Links without their query strings (pagination and filter links echo the query).
         return [urlsplit(href).path for href in HREF.findall(body.decode())]
@@ -138,7 +142,7 @@ def test_each_lookup_alone_leaves_api_lists_unchanged(client, world, url):
     for lookup, value in INJECTIONS.items():
         attacked = client.get(url, {lookup: value})
         if attacked.status_code not in (200, 400) or (
-            attacked.status_code == 200 and attacked.json() != plain.json()
+            attacked.status_code == 200 and digest(attacked) != digest(plain)
         ):
             wrong.append(f"{lookup}={value}: {attacked.status_code}")
     assert not wrong, "\n".join(wrong)
