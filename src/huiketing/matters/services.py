@@ -22,6 +22,7 @@ from huiketing.core.workdays import add_working_days
 from huiketing.people.models import COMMUNITY_AND_ABOVE, REGISTRY_ROLES, Resident, User
 from huiketing.places.models import Level as PlaceLevel
 from huiketing.places.models import Place
+from huiketing.points.services import points_award_quietly
 
 from .models import (
     LEVEL_CODE_LENGTH,
@@ -231,6 +232,15 @@ def _notify_later(**kwargs) -> None:
         notify(recipients=recipients, **kwargs)
 
 
+def _points_taken_on(matter: Matter, by: User | None) -> None:
+    """Points (积分化) to the resident a matter concerns, else to whoever raised it for themselves on the web,
+    when the committees take it on; awarded once per matter, and never a reason for the action to fail."""
+    holder = matter.resident if matter.resident_id is not None else None
+    if holder is None and matter.raised_by_id is not None and matter.channel == Channel.WEB:
+        holder = matter.raised_by
+    points_award_quietly(holder=holder, rule_code="matter_accepted", source=matter, actor=by)
+
+
 def photo_clean(upload) -> tuple[bytes, int, int]:
     """Check that an upload is an image by its content, and re-encode it as a JPEG without metadata.
 
@@ -395,6 +405,8 @@ REJECT_REASONS = {
     "duplicate": gettext_lazy("A duplicate of another matter"),
     "not_ours": gettext_lazy("Not the community's responsibility"),
     "insufficient": gettext_lazy("Not enough information"),
+    # For a tabled matter: the residents' meeting decided against it.
+    "decided_against": gettext_lazy("The residents' meeting decided against it"),
 }
 
 
@@ -418,6 +430,7 @@ def matter_accept(*, by: User, matter: Matter, now: datetime | None = None) -> M
         matter.save(update_fields=["status", "accepted_at", "updated_at"])
         _event(matter, MatterEvent.Kind.ACCEPTED, by=by, now=now)
         _audit(by, "matters.accept", matter, {"status": ["new", matter.status]})
+        _points_taken_on(matter, by)
         _progress(matter, by)
     return matter
 
@@ -464,6 +477,7 @@ def matter_table(*, by: User, matter: Matter, note: str = "", now=None) -> Matte
         matter.save(update_fields=["status", "accepted_at", "updated_at"])
         _event(matter, MatterEvent.Kind.TABLED, by=by, now=now, text=note.strip())
         _audit(by, "matters.table", matter, {"status": [before, matter.status]})
+        _points_taken_on(matter, by)
         _progress(matter, by)
     return matter
 
@@ -565,6 +579,9 @@ def matter_dispatch(
             matter,
             {"status": [before, matter.status], "units": [None, [u.pk for u in units]]},
         )
+        if before == Status.NEW:
+            # Dispatched straight away: taken on without a separate "accept".
+            _points_taken_on(matter, by)
         if before != matter.status:
             _progress(matter, by)
     return created
@@ -595,6 +612,10 @@ def dispatch_sign(*, by: User, dispatch: Dispatch, now: datetime | None = None) 
         dispatch.save(update_fields=["status", "signed_at", "signed_by"])
         _event(matter, MatterEvent.Kind.SIGNED, by=by, now=now, unit=dispatch.unit, dispatch=dispatch)
         _audit(by, "matters.dispatch_sign", matter, {"dispatch": [None, dispatch.pk]})
+        if now <= dispatch.sign_due_at:
+            points_award_quietly(
+                holder=dispatch.unit, rule_code="unit_signed_on_time", source=dispatch, actor=by
+            )
     return dispatch
 
 
@@ -790,6 +811,10 @@ def dispatch_complete(*, by: User, dispatch: Dispatch, result: str, now: datetim
         dispatch.save(update_fields=["status", "done_at"])
         _extensions_close(dispatch, now)
         _audit(by, "matters.dispatch_complete", matter, {"dispatch": [dispatch.pk, "done"]})
+        if now <= dispatch.resolve_due_at:
+            points_award_quietly(
+                holder=dispatch.unit, rule_code="unit_resolved_on_time", source=dispatch, actor=by
+            )
         if not matter.dispatches.filter(status__in=Dispatch.ACTIVE).exists():
             _complete(matter, by=by, now=now, result=result)
         else:
@@ -817,6 +842,83 @@ def matter_complete(*, by: User, matter: Matter, result: str, now: datetime | No
         matter.dispatches.filter(status__in=Dispatch.ACTIVE).update(status=Dispatch.Status.WITHDRAWN)
         _complete(matter, by=by, now=now, result=result)
         _audit(by, "matters.complete", matter, {"status": ["in_progress", "done"]})
+    return matter
+
+
+# Carried out as a project (成果项目化, huiketing.projects) ----------------------------------------------
+
+
+def _project_params(project) -> dict:
+    return {"project": project.pk, "project_title": project.title[:100]}
+
+
+def matter_carry_out_by_project(
+    *, by: User | None, matter: Matter, project, now: datetime | None = None
+) -> Matter:
+    """The meeting's decision on a tabled matter became a project, now started: the project's parties carry
+    the matter out, with no dispatch. The project's dates govern: the matter keeps no deadline of its own."""
+    now = _now(now)
+    with transaction.atomic():
+        matter = _lock(matter)
+        before = matter.status
+        matter.status = _check(matter, "carry_out")
+        matter.accepted_at = matter.accepted_at or now
+        matter.resolve_due_at = None
+        matter.save(update_fields=["status", "accepted_at", "resolve_due_at", "updated_at"])
+        _event(matter, MatterEvent.Kind.PROJECT_STARTED, by=by, now=now, params=_project_params(project))
+        _audit(
+            by,
+            "matters.carry_out",
+            matter,
+            {"status": [before, matter.status], "project": [None, project.pk]},
+        )
+        _progress(matter, by)
+    return matter
+
+
+def matter_complete_by_project(
+    *, by: User | None, matter: Matter, project, result: str = "", now: datetime | None = None
+) -> Matter:
+    """The project carrying the matter out is finished: the matter is done (units still dispatched to it are
+    withdrawn, as when staff complete it), and the resident who raised it is asked to evaluate it."""
+    now = _now(now)
+    result = (result or "").strip()
+    with transaction.atomic():
+        matter = _lock(matter)
+        _check(matter, "complete")
+        matter.dispatches.filter(status__in=Dispatch.ACTIVE).update(status=Dispatch.Status.WITHDRAWN)
+        _event(matter, MatterEvent.Kind.PROJECT_FINISHED, by=by, now=now, params=_project_params(project))
+        _complete(matter, by=by, now=now, result=result)
+        _audit(
+            by,
+            "matters.complete_by_project",
+            matter,
+            {"status": ["in_progress", "done"], "project": [None, project.pk]},
+        )
+    return matter
+
+
+def matter_release_by_project(
+    *, by: User | None, matter: Matter, project, now: datetime | None = None
+) -> Matter:
+    """The project carrying the matter out was cancelled: the community takes the matter up again (it stays in
+    progress while handling units are dispatched to it)."""
+    now = _now(now)
+    with transaction.atomic():
+        matter = _lock(matter)
+        before = matter.status
+        target = _check(matter, "release")
+        if not matter.dispatches.filter(status__in=Dispatch.ACTIVE).exists():
+            matter.status = target
+            matter.save(update_fields=["status", "updated_at"])
+        _event(matter, MatterEvent.Kind.PROJECT_CANCELLED, by=by, now=now, params=_project_params(project))
+        _audit(
+            by,
+            "matters.release_by_project",
+            matter,
+            {"status": [before, matter.status], "project": [project.pk, None]},
+        )
+        _progress(matter, by)
     return matter
 
 
@@ -868,6 +970,12 @@ def matter_evaluate(
             text=comment,
             params={"result": result, "round": round_, "phone": by_phone_follow_up},
         )
+        if result == Evaluation.Result.SATISFIED:
+            # Each unit that did its part scores the resident's satisfaction.
+            for unit in HandlingUnit.objects.filter(
+                dispatches__matter=matter, dispatches__status=Dispatch.Status.DONE
+            ).distinct():
+                points_award_quietly(holder=unit, rule_code="unit_satisfied", source=evaluation, actor=by)
         if result != Evaluation.Result.NOT_SATISFIED or matter.rehandle_count > REHANDLE_LIMIT:
             matter.status = Status.CLOSED
             matter.closed_at = now

@@ -81,7 +81,30 @@ class Account(models.Model):
         indexes = [models.Index(fields=["place_code", "-earned"], name="points_account_board")]
 
     def __str__(self) -> str:
-        return f"{self.resident or self.user or self.unit}: {self.balance}"
+        return f"{self.holder_name}: {self.balance}"
+
+    @property
+    def holder_kind(self) -> str:
+        if self.resident_id is not None:
+            return "resident"
+        return "unit" if self.unit_id is not None else "user"
+
+    @property
+    def holder_name(self) -> str:
+        """The holder's full name (a resident's, an account's display name, a unit's name): for staff only."""
+        if self.resident_id is not None:
+            return self.resident.full_name
+        if self.unit_id is not None:
+            return str(self.unit)
+        return str(self.user) if self.user_id is not None else ""
+
+    @property
+    def holder_place_code(self) -> str:
+        """Where the holder belongs now: a resident's current grid (residents move), else the account's place.
+        Scope checks on an account read this."""
+        if self.resident_id is not None:
+            return self.resident.place_code
+        return self.place_code
 
 
 class Entry(models.Model):
