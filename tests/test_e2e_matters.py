@@ -21,84 +21,14 @@ The server is Django's live server on the test database (a real socket, a real H
 cookie jar; forms carry the CSRF token read from the page, as a browser's would).
 """
 
-import http.cookiejar
-import json
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 
 from huiketing.matters import services
 from huiketing.matters.models import Dispatch, HandlingUnit, Matter, MatterEvent, Status
 from huiketing.people.models import Organisation, Role
-
-PASSWORD = "pass-for-tests-1"  # tests/conftest.py make_user
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect comes back as the answer, so that its status and Location can be checked
-
-
-class Client:
-    """A browser-like HTTP client: cookies kept, CSRF token taken from the last page read, redirects shown."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
-        self.csrf = ""
-        self.token = ""
-
-    def request(self, method: str, path: str, data: bytes | None = None, headers: dict | None = None):
-        headers = {"Accept-Language": "en", **(headers or {})}
-        if self.token:
-            headers["Authorization"] = f"Token {self.token}"
-        request = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                status, head, body = response.status, response.headers, response.read()
-        except urllib.error.HTTPError as error:
-            status, head, body = error.code, error.headers, error.read()
-        return status, head, body.decode("utf-8", "replace")
-
-    def get(self, path: str):
-        status, head, body = self.request("GET", path)
-        if found := re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body):
-            self.csrf = found.group(1)
-        return status, head, body
-
-    def post_form(self, path: str, fields: list[tuple[str, object]]):
-        data = urllib.parse.urlencode([("csrfmiddlewaretoken", self.csrf), *fields]).encode()
-        return self.request(
-            "POST",
-            path,
-            data,
-            {"Content-Type": "application/x-www-form-urlencoded", "Referer": self.base + path},
-        )
-
-    def post_json(self, path: str, payload: dict):
-        status, _head, body = self.request(
-            "POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json"}
-        )
-        return status, json.loads(body) if body else None
-
-    def get_json(self, path: str):
-        status, _head, body = self.request("GET", path)
-        return status, json.loads(body)
-
-    def sign_in(self, username: str) -> None:
-        self.get("/accounts/login/")
-        fields = [("username", username), ("password", PASSWORD)]
-        status, _head, _body = self.post_form("/accounts/login/", fields)
-        assert status == 302, f"{username} could not sign in"
-
-    def api_token(self, username: str) -> None:
-        status, body = self.post_json("/api/v1/auth/token/", {"username": username, "password": PASSWORD})
-        assert status == 200, body
-        self.token = body["token"]
+from tests.http_client import Client
 
 
 @pytest.fixture
