@@ -299,7 +299,7 @@ def make_meeting(tree, community_staff, meeting_kinds):
 def make_vote_item(make_meeting, community_staff):
     """An agenda item to vote on, on a meeting of the first community (or of `place_code`) planned through
     the services, opened when `in_session` (a vote of those attending opens only then)."""
-    from huiketing.meetings import meeting_services, vote_services
+    from huiketing.meetings import meeting_services
 
     def make(title: str = "更换小区路灯", *, in_session: bool = False, place_code: str | None = None):
         meeting = make_meeting(place_code=place_code)

@@ -655,3 +655,26 @@ def test_notifications_read_in_the_recipients_language(make_meeting, make_reside
         rendered = notification_render(notification)
     assert rendered.title == "You are invited to a meeting"
     assert rendered.body.startswith("Parking, ") and rendered.body.endswith("Room 2.")
+
+
+def test_a_decision_withdrawn_after_objections_sends_its_topic_back_to_deliberation(
+    make_meeting, make_topic, make_resident, community_staff
+):
+    from huiketing.meetings.models import TopicStatus
+
+    topic = make_topic()
+    meeting = services.meeting_open(by=community_staff, meeting=make_meeting(quorum_rule=QuorumRule.NONE))
+    item = services.agenda_item_add(by=community_staff, meeting=meeting, topic=topic)
+    item = services.item_decide(
+        by=community_staff, item=item, decision="approved", reasons="同意", notice_days=7
+    )
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.DECIDED
+    objection = services.objection_raise(
+        by=make_resident("王", username="t_wang").account, item=item, body="不同意"
+    )
+    services.notice_period_run(now=_after_notice(item))
+    services.objection_answer(by=community_staff, objection=objection, answer="接受意见，重新议事")
+    services.item_notice_resolve(by=community_staff, item=item, uphold=False)
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.OPEN

@@ -525,13 +525,23 @@ def meeting_open(*, by: User | None, meeting: Meeting, now: datetime | None = No
 
 
 def meeting_close(*, by: User | None, meeting: Meeting, now: datetime | None = None) -> Meeting:
-    """The meeting ends. Its items may still be decided afterwards, on the record of who attended."""
+    """The meeting ends. Its items may still be decided afterwards, on the record of who attended.
+
+    Votes open to those attending end with the meeting: they are closed and counted. Votes open to others (all
+    residents of the scope, representatives, household heads) may go on online until their closing time."""
+    from huiketing.meetings import vote_services
+    from huiketing.meetings.models import Electorate, Vote, VoteStatus
+
     now = _now(now)
     with transaction.atomic():
         meeting = _lock(meeting)
         meeting.status = _check(meeting, "close")
         meeting.closed_at = now
         meeting.save(update_fields=["status", "closed_at", "updated_at"])
+        for vote in Vote.objects.filter(
+            item__meeting=meeting, status=VoteStatus.OPEN, electorate=Electorate.ATTENDEES
+        ).order_by("pk"):
+            vote_services.vote_close(by=by, vote=vote, now=now)
         _event(meeting, EVENT_CLOSED, by=by, params=quorum(meeting).as_params())
         _audit(by, "meetings.meeting_close", meeting, {"status": [MeetingStatus.IN_SESSION, meeting.status]})
     return meeting

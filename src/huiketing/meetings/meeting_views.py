@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 
 from huiketing.core.i18n import pick
 from huiketing.core.permissions import PUBLIC, PermissionRequiredMixin
+from huiketing.meetings import vote_selectors
 from huiketing.people.models import Organisation, Role, Tag
 from huiketing.places.models import Level
 
@@ -545,9 +546,9 @@ def public_meeting_context(request, meeting: Meeting, **extra) -> dict:
     """Everything the public page of a meeting shows; no resident's name."""
     user = request.user
     participant = selectors.participant_of(user=user, meeting=meeting)
-    items = list(meeting.items.all())
-    for item in items:
-        item.vote = _vote_state(item)
+    # Each item's votes as this reader may see them (`item.vote_list`, each with its box), in a fixed
+    # number of queries.
+    items = vote_selectors.votes_for_items(items=meeting.items.all(), user=user)
     events = []
     for event in meeting.events.all():
         sentence = event_sentence(event)

@@ -47,7 +47,8 @@ TOPIC_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "open": (frozenset({TopicStatus.DRAFT}), TopicStatus.OPEN),
     "put_on_agenda": (frozenset({TopicStatus.OPEN, TopicStatus.ON_AGENDA}), TopicStatus.ON_AGENDA),
     # An item deferred at a meeting goes back to deliberation until the next one.
-    "reopen": (frozenset({TopicStatus.ON_AGENDA}), TopicStatus.OPEN),
+    # ... and so does a decision that staff withdraw after objections in its public-notice period.
+    "reopen": (frozenset({TopicStatus.ON_AGENDA, TopicStatus.DECIDED}), TopicStatus.OPEN),
     "decide": (frozenset({TopicStatus.ON_AGENDA}), TopicStatus.DECIDED),
     "withdraw": (
         frozenset({TopicStatus.DRAFT, TopicStatus.OPEN, TopicStatus.ON_AGENDA}),
