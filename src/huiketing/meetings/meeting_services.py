@@ -72,11 +72,46 @@ TITLE_MAX = 120
 # The standard kinds of meeting, created on every fresh database (apps.py) and by the demo; staff rename
 # them or add their own, which `meeting_kinds_ensure` never overwrites.
 STANDARD_KINDS: list[tuple[str, dict[str, str]]] = [
-    ("neighbourhood", {"zh-hans": "睦邻议事会", "en": "Neighbourhood council"}),
-    ("grid", {"zh-hans": "网格议事会", "en": "Grid council"}),
-    ("property", {"zh-hans": "物业联席会", "en": "Property joint meeting"}),
-    ("representatives", {"zh-hans": "居民代表会议", "en": "Residents' representatives' meeting"}),
-    ("joint_party_committee", {"zh-hans": "大党委联席会议", "en": "Joint party committee meeting"}),
+    (
+        "neighbourhood",
+        {
+            "zh-hans": "睦邻议事会",
+            "en": "Neighbourhood council",
+            "ug": "قوشنىلار كېڭەش يىغىنى",
+            "kk": "كورشىلەر كەڭەس جيىنى",
+        },
+    ),
+    (
+        "grid",
+        {"zh-hans": "网格议事会", "en": "Grid council", "ug": "تور كېڭەش يىغىنى", "kk": "تور كەڭەس جيىنى"},
+    ),
+    (
+        "property",
+        {
+            "zh-hans": "物业联席会",
+            "en": "Property joint meeting",
+            "ug": "ئۆي-مۈلۈك بىرلەشمە يىغىنى",
+            "kk": "مۇلىك باسقارۋ بىرلەسكەن جيىنى",
+        },
+    ),
+    (
+        "representatives",
+        {
+            "zh-hans": "居民代表会议",
+            "en": "Residents' representatives' meeting",
+            "ug": "ئاھالە ۋەكىللىرى يىغىنى",
+            "kk": "تۇرعىندار وكىلدەرى جيىنى",
+        },
+    ),
+    (
+        "joint_party_committee",
+        {
+            "zh-hans": "大党委联席会议",
+            "en": "Joint party committee meeting",
+            "ug": "چوڭ پارتكوم بىرلەشمە يىغىنى",
+            "kk": "ۇلكەن پارتكوم بىرلەسكەن جيىنى",
+        },
+    ),
 ]
 
 # What the public timeline of a meeting records (MeetingEvent.kind).

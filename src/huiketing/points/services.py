@@ -354,20 +354,80 @@ STANDARD_RULES: list[tuple[str, str, int, dict[str, str]]] = [
         "matter_accepted",
         Audience.RESIDENT,
         5,
-        {"zh-hans": "提出的事项被社区受理", "en": "A matter you raised was taken on by the community"},
+        {
+            "zh-hans": "提出的事项被社区受理",
+            "en": "A matter you raised was taken on by the community",
+            "ug": "سىز ئوتتۇرىغا قويغان مەسىلە مەھەللە تەرىپىدىن قوبۇل قىلىندى",
+            "kk": "سىز كوتەرگەن ماسەلەنى قاۋىم قابىلدادى",
+        },
     ),
-    ("meeting_attended", Audience.RESIDENT, 3, {"zh-hans": "参加议事会议", "en": "Attended a meeting"}),
-    ("vote_cast", Audience.RESIDENT, 1, {"zh-hans": "参与表决", "en": "Voted"}),
-    ("topic_supported", Audience.RESIDENT, 1, {"zh-hans": "支持议题", "en": "Supported a topic"}),
+    (
+        "meeting_attended",
+        Audience.RESIDENT,
+        3,
+        {
+            "zh-hans": "参加议事会议",
+            "en": "Attended a meeting",
+            "ug": "كېڭەش يىغىنىغا قاتناشتى",
+            "kk": "كەڭەس جيىنىنا قاتىستى",
+        },
+    ),
+    (
+        "vote_cast",
+        Audience.RESIDENT,
+        1,
+        {"zh-hans": "参与表决", "en": "Voted", "ug": "بېلەت تاشلىدى", "kk": "داۋىس بەردى"},
+    ),
+    (
+        "topic_supported",
+        Audience.RESIDENT,
+        1,
+        {"zh-hans": "支持议题", "en": "Supported a topic", "ug": "تېمىنى قوللىدى", "kk": "تاقىرىپتى قولدادى"},
+    ),
     (
         "project_participation",
         Audience.RESIDENT,
         5,
-        {"zh-hans": "参与项目实施", "en": "Took part in a project"},
+        {
+            "zh-hans": "参与项目实施",
+            "en": "Took part in a project",
+            "ug": "تۈرنى ئەمەلگە ئاشۇرۇشقا قاتناشتى",
+            "kk": "جوبانى ىسكە اسىرۋعا قاتىستى",
+        },
     ),
-    ("unit_signed_on_time", Audience.UNIT, 2, {"zh-hans": "按时签收", "en": "Signed for a dispatch on time"}),
-    ("unit_resolved_on_time", Audience.UNIT, 3, {"zh-hans": "按时办结", "en": "Resolved a matter on time"}),
-    ("unit_satisfied", Audience.UNIT, 5, {"zh-hans": "群众满意", "en": "The resident was satisfied"}),
+    (
+        "unit_signed_on_time",
+        Audience.UNIT,
+        2,
+        {
+            "zh-hans": "按时签收",
+            "en": "Signed for a dispatch on time",
+            "ug": "ۋاقتىدا تاپشۇرۇۋالدى",
+            "kk": "ۋاقىتىندا قابىلداپ الدى",
+        },
+    ),
+    (
+        "unit_resolved_on_time",
+        Audience.UNIT,
+        3,
+        {
+            "zh-hans": "按时办结",
+            "en": "Resolved a matter on time",
+            "ug": "ۋاقتىدا بىر تەرەپ قىلدى",
+            "kk": "ۋاقىتىندا شەشتى",
+        },
+    ),
+    (
+        "unit_satisfied",
+        Audience.UNIT,
+        5,
+        {
+            "zh-hans": "群众满意",
+            "en": "The resident was satisfied",
+            "ug": "ئاممە رازى بولدى",
+            "kk": "حالىق رازى بولدى",
+        },
+    ),
 ]
 
 
