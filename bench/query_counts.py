@@ -26,7 +26,12 @@ import scratch
 BENCH = Path(__file__).resolve().parent
 
 # (name as in the locust statistics, account or "" for anonymous, "session" or "token", method, path).
-# Paths may name {city}, {subdistrict}, {community}, {grid} (the centre grid), {resident}, {household}.
+# Paths may name {city}, {subdistrict}, {community}, {grid} (the centre grid), {resident}, {household},
+# and the demo's meetings in the centre community: {topic} (the open topic the `resident` comments on),
+# {meeting} (its latest held meeting with published minutes), {session} (the grid meeting in session),
+# {vote} (that meeting's open vote) and {project} (the latest project done that carried a matter out, in
+# the community if it has one, else in the city: a project's page asks more or less by its state, so the
+# same state is compared at every scale).
 ENDPOINTS = [
     ("GET /", "", "session", "GET", "/"),
     ("GET /places/", "", "session", "GET", "/places/"),
@@ -126,6 +131,83 @@ ENDPOINTS = [
         "GET",
         "/staff/registry/residents/?tag=aged_80",
     ),
+    # Deliberation, meetings, votes, minutes, projects and points: the public pages and API.
+    ("GET /deliberation/", "", "session", "GET", "/deliberation/"),
+    ("GET /deliberation/<topic>/", "", "session", "GET", "/deliberation/{topic}/"),
+    ("GET /meetings/", "", "session", "GET", "/meetings/"),
+    ("GET /meetings/<meeting>/", "", "session", "GET", "/meetings/{meeting}/"),
+    ("GET /meetings/<meeting>/minutes/", "", "session", "GET", "/meetings/{meeting}/minutes/"),
+    ("GET /decisions/", "", "session", "GET", "/decisions/"),
+    ("GET /votes/<vote>/", "", "session", "GET", "/votes/{vote}/"),
+    ("GET /projects/", "", "session", "GET", "/projects/"),
+    ("GET /projects/<project>/", "", "session", "GET", "/projects/{project}/"),
+    (
+        "GET /points/leaderboard/?place=<community>",
+        "",
+        "session",
+        "GET",
+        "/points/leaderboard/?place={community}",
+    ),
+    ("GET /api/v1/topics/", "", "session", "GET", "/api/v1/topics/"),
+    ("GET /api/v1/topics/<topic>/", "", "session", "GET", "/api/v1/topics/{topic}/"),
+    ("GET /api/v1/meetings/", "", "session", "GET", "/api/v1/meetings/"),
+    ("GET /api/v1/meetings/<meeting>/", "", "session", "GET", "/api/v1/meetings/{meeting}/"),
+    (
+        "GET /api/v1/meetings/<meeting>/minutes/",
+        "",
+        "session",
+        "GET",
+        "/api/v1/meetings/{meeting}/minutes/",
+    ),
+    ("GET /api/v1/meetings/decisions/", "", "session", "GET", "/api/v1/meetings/decisions/"),
+    ("GET /api/v1/votes/<vote>/", "", "session", "GET", "/api/v1/votes/{vote}/"),
+    ("GET /api/v1/projects/", "", "session", "GET", "/api/v1/projects/"),
+    ("GET /api/v1/projects/<project>/", "", "session", "GET", "/api/v1/projects/{project}/"),
+    (
+        "GET /api/v1/points/leaderboard/?place=<community>",
+        "",
+        "session",
+        "GET",
+        "/api/v1/points/leaderboard/?place={community}",
+    ),
+    # ... as the `resident` sees them, and its own.
+    ("GET /deliberation/<topic>/ (signed in)", "resident", "session", "GET", "/deliberation/{topic}/"),
+    ("GET /meetings/mine/", "resident", "session", "GET", "/meetings/mine/"),
+    ("GET /meetings/<session>/ (signed in)", "resident", "session", "GET", "/meetings/{session}/"),
+    ("GET /votes/<vote>/ (signed in)", "resident", "session", "GET", "/votes/{vote}/"),
+    ("GET /points/", "resident", "session", "GET", "/points/"),
+    ("GET /api/v1/me/meetings/", "resident", "token", "GET", "/api/v1/me/meetings/"),
+    ("GET /api/v1/votes/<vote>/ (token)", "resident", "token", "GET", "/api/v1/votes/{vote}/"),
+    ("GET /api/v1/points/me/", "resident", "token", "GET", "/api/v1/points/me/"),
+    # ... and the staff's.
+    ("GET /staff/deliberation/", "community", "session", "GET", "/staff/deliberation/"),
+    ("GET /staff/deliberation/reports/", "community", "session", "GET", "/staff/deliberation/reports/"),
+    ("GET /staff/meetings/", "community", "session", "GET", "/staff/meetings/"),
+    ("GET /staff/meetings/<meeting>/", "community", "session", "GET", "/staff/meetings/{meeting}/"),
+    (
+        "GET /staff/meetings/<meeting>/minutes/",
+        "community",
+        "session",
+        "GET",
+        "/staff/meetings/{meeting}/minutes/",
+    ),
+    (
+        "GET /staff/meetings/<session>/door/",
+        "gridleader",
+        "session",
+        "GET",
+        "/staff/meetings/{session}/door/",
+    ),
+    ("GET /staff/votes/<vote>/", "gridleader", "session", "GET", "/staff/votes/{vote}/"),
+    ("GET /staff/projects/", "community", "session", "GET", "/staff/projects/"),
+    ("GET /staff/projects/<project>/", "city", "session", "GET", "/staff/projects/{project}/"),
+    ("GET /staff/points/accounts/", "community", "session", "GET", "/staff/points/accounts/"),
+    ("GET /staff/deliberation/", "city", "session", "GET", "/staff/deliberation/"),
+    ("GET /staff/meetings/", "city", "session", "GET", "/staff/meetings/"),
+    ("GET /staff/projects/", "city", "session", "GET", "/staff/projects/"),
+    ("GET /staff/points/accounts/", "city", "session", "GET", "/staff/points/accounts/"),
+    ("GET /api/v1/meetings/ (token)", "community", "token", "GET", "/api/v1/meetings/"),
+    ("GET /api/v1/projects/ (token)", "community", "token", "GET", "/api/v1/projects/"),
 ]
 
 
@@ -139,6 +221,7 @@ def count() -> dict:
     django.setup()
     from django.conf import settings
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -146,7 +229,10 @@ def count() -> dict:
     from huiketing.core import services as core_services
     from huiketing.demo import geometry
     from huiketing.demo.data import places as place_data
+    from huiketing.meetings.models import Meeting, MeetingStatus, MinutesStatus, Topic, Vote, VoteStatus
     from huiketing.people.models import Household, Resident, User
+    from huiketing.projects.models import Project
+    from huiketing.projects.models import Status as ProjectStatus
 
     layout = geometry.build()
     centre = geometry.grid_at(layout, place_data.CENTRE_LAT, place_data.CENTRE_LNG)
@@ -161,6 +247,31 @@ def count() -> dict:
         "resident": Resident.objects.filter(household=household).order_by("id").first().pk,
         "household": household.pk,
     }
+    community = centre[:12]
+    session = Meeting.objects.get(status=MeetingStatus.IN_SESSION, place_code=centre)
+    projects = (
+        Project.objects.filter(status=ProjectStatus.DONE, matter__isnull=False)
+        .annotate(n=Count("milestones"))
+        .filter(n__gt=0)
+        .order_by("-created_at", "-id")
+    )
+    values.update(
+        topic=Topic.objects.filter(place_code=community, comments__hidden_at__isnull=False)
+        .distinct()
+        .get()
+        .pk,
+        meeting=Meeting.objects.filter(
+            place_code__startswith=community,
+            status=MeetingStatus.CLOSED,
+            minutes__status=MinutesStatus.PUBLISHED,
+        )
+        .order_by("-starts_at", "-id")
+        .first()
+        .pk,
+        session=session.pk,
+        vote=Vote.objects.get(item__meeting=session, status=VoteStatus.OPEN).pk,
+        project=(projects.filter(place_code__startswith=community).first() or projects.first()).pk,
+    )
     password = settings.DEMO_PASSWORD
     clients: dict[tuple[str, str], Client] = {}
 
