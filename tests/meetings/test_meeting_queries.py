@@ -113,3 +113,38 @@ def test_staff_pages_do_not_ask_more_with_more_data(client, world, community_sta
     before = {path: _count(client, path) for path in paths}
     grow(45)
     assert {path: _count(client, path) for path in paths} == before
+
+
+def test_decisions_of_meetings_in_many_places_ask_the_same(client, make_meeting, make_user, tree):
+    """Decisions of meetings held in different grids, each at its own service point: the place names and the
+    service points are read for the whole page at once."""
+    from huiketing.people.models import Role
+    from huiketing.places.services import service_point_create
+
+    city = make_user("t_city_officer", Role.CITY_OFFICER, "654301")
+
+    def decide_in(grid) -> None:
+        point = service_point_create(
+            by=None, kind="talk_point", names={"zh-hans": f"说事点{_name()}"}, lat=47.845, lng=88.105
+        )
+        meeting = services.meeting_open(
+            by=city,
+            meeting=make_meeting(
+                f"网格会{_name()}",
+                place_code=grid.code,
+                starts_in=timedelta(minutes=-5),
+                quorum_rule=QuorumRule.NONE,
+                service_point=point,
+                location="",
+                by=city,
+            ),
+        )
+        item = services.agenda_item_add(by=city, meeting=meeting, title=f"议题{_name()}")
+        services.item_decide(by=city, item=item, decision="approved", reasons="同意")
+
+    paths = [reverse("meetings:decisions"), reverse("api-meeting-decisions")]
+    decide_in(tree.grids[0])
+    before = {path: _count(client, path) for path in paths}
+    for grid in tree.grids[1:4]:
+        decide_in(grid)
+    assert {path: _count(client, path) for path in paths} == before

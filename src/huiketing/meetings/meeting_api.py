@@ -299,6 +299,15 @@ class DecisionListApi(ApiView, generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         return selectors.decisions_in_notice(filters=dict(filters.validated_data))
 
+    def paginate_queryset(self, queryset):
+        # The names of the meetings' places, for the whole page in one query.
+        page = super().paginate_queryset(queryset)
+        self._names = selectors.place_names(item.meeting.place_code for item in page or [])
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "place_names": getattr(self, "_names", {})}
+
     @extend_schema(
         tags=["meetings"],
         summary="Decisions in their public-notice period",

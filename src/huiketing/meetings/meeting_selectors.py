@@ -186,7 +186,7 @@ def participations_of_account(*, user: User, meeting_ids) -> dict[int, Participa
 
 
 def _notice_items():
-    return AgendaItem.objects.select_related("meeting__kind", "topic").annotate(
+    return AgendaItem.objects.select_related("meeting__kind", "meeting__service_point", "topic").annotate(
         objection_count=Count("objections", distinct=True)
     )
 

@@ -2,7 +2,7 @@
 
 `huiketing worker` enqueues `votes_close_due_task` every five minutes (core.periodic). Each vote is closed
 under its row lock and only from "open", so a run repeated after a restart, or two workers at once, close it
-once. Until the job has run, a vote past its closing time already refuses ballots. """
+once. Until the job has run, a vote past its closing time already refuses ballots."""
 
 from datetime import datetime, timedelta
 
