@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -192,9 +193,9 @@ class Photo(models.Model):
     """A photo of the work, before, during or after; re-encoded on upload so that no location data remains."""
 
     class Stage(models.TextChoices):
-        BEFORE = "before", _("Before")
-        DURING = "during", _("During")
-        AFTER = "after", _("After")
+        BEFORE = "before", pgettext_lazy("photo of a project", "Before")
+        DURING = "during", pgettext_lazy("photo of a project", "During")
+        AFTER = "after", pgettext_lazy("photo of a project", "After")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
     stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
