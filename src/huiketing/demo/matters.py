@@ -1273,7 +1273,8 @@ def _demo_account_specs(world: World, end: datetime) -> list[Spec]:
                     "kk",
                     {"triage_after": hour, "sign_after": 2 * hour, "done_after": 2 * day, "evaluations": []},
                 ),
-                (3 * hour, "neighbours", "zh-hans", {"triage_after": 10 * hour}),
+                # Still new: its triage is planned two days on, which working hours never bring before now.
+                (3 * hour, "neighbours", "zh-hans", {"triage_after": 2 * day}),
             ]
         ):
             specs.append(
