@@ -20,6 +20,12 @@ pytestmark = pytest.mark.django_db
 RESIDENT_NAMES = ("王小明", "李秀英", "张伟", "刘芳", "代表赵六", "路人甲")
 
 
+@pytest.fixture(autouse=True)
+def _pages_in_english(client):
+    """The pages are read in English, as the assertions are written."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def text_of(html: str) -> str:
     """The visible text of an HTML page: inline tags dropped, other tags a space, white space collapsed."""
     html = re.sub(r"<(style|script|title)[^>]*>.*?</\1>", " ", html, flags=re.S)
