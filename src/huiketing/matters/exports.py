@@ -6,29 +6,23 @@ first row is read. Rows are read in chunks and written to a write-only workbook 
 does not grow with the number of matters.
 """
 
-import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 from huiketing.core import crypto
 from huiketing.core.audit import audit_record
 from huiketing.people.models import User
 from huiketing.people.verification import masked_name
-from huiketing.people.xlsx import cell_safe
+from huiketing.people.xlsx import local_naive, xlsx_cells, xlsx_sheet
 
 from . import services
 from .models import Channel, Dispatch, Evaluation, Level, Matter, MatterEvent
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 1000
 
 
@@ -127,34 +121,6 @@ def event_details(event: MatterEvent) -> list[str]:
 # Writing the workbook -----------------------------------------------------------------------------------
 
 
-def _local(value):
-    """Datetimes as local wall time without a zone (spreadsheets have no time zones)."""
-    if value is None:
-        return None
-    return timezone.localtime(value).replace(tzinfo=None)
-
-
-def _cells(worksheet, values: Iterable) -> list:
-    cells = []
-    for value in values:
-        safe = value if hasattr(value, "hour") else cell_safe(value)
-        cell = WriteOnlyCell(worksheet, value=safe)
-        if isinstance(safe, str):
-            cell.data_type = "s"  # never a formula cell, whatever the text starts with
-        elif hasattr(safe, "hour"):
-            cell.number_format = "yyyy-mm-dd hh:mm"
-        cells.append(cell)
-    return cells
-
-
-def _sheet(workbook, title: str, headers: list[str], widths: dict[int, int]):
-    worksheet = workbook.create_sheet(title=title[:31])
-    for index in range(len(headers)):
-        worksheet.column_dimensions[get_column_letter(index + 1)].width = widths.get(index, 14)
-    worksheet.append(_cells(worksheet, headers))
-    return worksheet
-
-
 def _chunks(matters) -> Iterator[list[Matter]]:
     chunk: list[Matter] = []
     queryset = matters.select_related("category", "resident", "raised_by", "open311_client").prefetch_related(
@@ -185,7 +151,7 @@ def matters_export(*, by: User, matters, place_code: str, filters: dict | None =
         changes={"filters": [None, _serialisable(filters or {})]},
     )
     workbook = Workbook(write_only=True)
-    matter_sheet = _sheet(
+    matter_sheet = xlsx_sheet(
         workbook,
         _("Matters"),
         [
@@ -215,7 +181,7 @@ def matters_export(*, by: User, matters, place_code: str, filters: dict | None =
         ],
         {1: 30, 2: 40, 4: 18, 5: 24, 18: 30, 19: 40, 21: 24},
     )
-    event_sheet = _sheet(
+    event_sheet = xlsx_sheet(
         workbook,
         _("Timeline"),
         [
@@ -249,7 +215,7 @@ def matters_export(*, by: User, matters, place_code: str, filters: dict | None =
             evaluations[evaluation.matter_id].append(label)
         for matter in chunk:
             matter_sheet.append(
-                _cells(
+                xlsx_cells(
                     matter_sheet,
                     [
                         matter.pk,
@@ -265,11 +231,11 @@ def matters_export(*, by: User, matters, place_code: str, filters: dict | None =
                         raiser_phone(matter),
                         mask_email(matter.contact_email),
                         yes if matter.is_anonymous else no,
-                        _local(matter.created_at),
-                        _local(matter.accepted_at),
-                        _local(matter.resolve_due_at),
-                        _local(matter.done_at),
-                        _local(matter.closed_at),
+                        local_naive(matter.created_at),
+                        local_naive(matter.accepted_at),
+                        local_naive(matter.resolve_due_at),
+                        local_naive(matter.done_at),
+                        local_naive(matter.closed_at),
                         "、".join(units.get(matter.pk, [])),
                         matter.result,
                         matter.rehandle_count,
@@ -288,11 +254,11 @@ def matters_export(*, by: User, matters, place_code: str, filters: dict | None =
         for event in events.iterator(chunk_size=CHUNK * 4):
             matter = by_matter[event.matter_id]
             event_sheet.append(
-                _cells(
+                xlsx_cells(
                     event_sheet,
                     [
                         event.matter_id,
-                        _local(event.created_at),
+                        local_naive(event.created_at),
                         event.get_kind_display(),
                         str(event.unit) if event.unit_id else "",
                         event.text,
@@ -306,12 +272,3 @@ def matters_export(*, by: User, matters, place_code: str, filters: dict | None =
     handle.close()
     workbook.save(handle.name)
     return handle.name
-
-
-def download(path: str, filename: str) -> FileResponse:
-    """A file response that leaves nothing on disk: the open handle keeps the data readable."""
-    handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
-    os.unlink(path)
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-    response["Cache-Control"] = "no-store"
-    return response

@@ -30,6 +30,7 @@ from huiketing.core import scope
 from huiketing.core.i18n import pick
 from huiketing.core.permissions import PermissionRequiredMixin
 from huiketing.people.models import COMMUNITY_AND_ABOVE
+from huiketing.people.xlsx import xlsx_download
 
 from . import exports, selectors, services
 from .exports import actor_label, event_details, raiser_account_ids, raiser_label, raiser_phone
@@ -966,4 +967,4 @@ class ExportView(PermissionRequiredMixin, View):
         path = exports.matters_export(
             by=user, matters=matters, place_code=export_scope(user, filters.get("place", "")), filters=filters
         )
-        return exports.download(path, f"matters-{timezone.localdate():%Y%m%d}.xlsx")
+        return xlsx_download(path, f"matters-{timezone.localdate():%Y%m%d}.xlsx")

@@ -21,9 +21,9 @@ from huiketing.core.permissions import PermissionRequiredMixin
 from huiketing.people import imports, xlsx
 from huiketing.people.models import COMMUNITY_AND_ABOVE, RegistryImport, ResidentStatus, Tag
 from huiketing.people.selectors import residents_for_user
+from huiketing.people.xlsx import XLSX_TYPE
 from huiketing.places.models import Place
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 100
 EXPORT_ROLES = COMMUNITY_AND_ABOVE
 

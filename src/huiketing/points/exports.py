@@ -10,29 +10,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from huiketing.core.audit import audit_record
 from huiketing.people.models import User
-from huiketing.people.xlsx import cell_safe
+from huiketing.people.xlsx import xlsx_cells
 
 from .selectors import HOLDER_KINDS
 
 CHUNK = 1000
-
-
-def _cells(worksheet, values) -> list:
-    cells = []
-    for value in values:
-        safe = value if hasattr(value, "hour") else cell_safe(value)
-        cell = WriteOnlyCell(worksheet, value=safe)
-        if isinstance(safe, str):
-            cell.data_type = "s"  # never a formula cell, whatever the text starts with
-        elif hasattr(safe, "hour"):
-            cell.number_format = "yyyy-mm-dd hh:mm"
-        cells.append(cell)
-    return cells
 
 
 def accounts_export(*, by: User, accounts, place_code: str, filters: dict | None = None) -> str:
@@ -56,12 +42,12 @@ def accounts_export(*, by: User, accounts, place_code: str, filters: dict | None
     ]
     for index, width in {1: 24, 2: 20, 3: 18, 6: 18}.items():
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.append(_cells(sheet, headers))
+    sheet.append(xlsx_cells(sheet, headers))
     rows = accounts.annotate(last_entry_at=Max("entries__created_at"))
     for account in rows.iterator(chunk_size=CHUNK):
         last = account.last_entry_at
         sheet.append(
-            _cells(
+            xlsx_cells(
                 sheet,
                 [
                     account.pk,

@@ -357,8 +357,8 @@ STANDARD_RULES: list[tuple[str, str, int, dict[str, str]]] = [
         {
             "zh-hans": "提出的事项被社区受理",
             "en": "A matter you raised was taken on by the community",
-            "ug": "سىز ئوتتۇرىغا قويغان مەسىلە مەھەللە تەرىپىدىن قوبۇل قىلىندى",
-            "kk": "سىز كوتەرگەن ماسەلەنى قاۋىم قابىلدادى",
+            "ug": "سىز ئىنكاس قىلغان مەسىلە مەھەللە تەرىپىدىن قوبۇل قىلىندى",
+            "kk": "ٴسىز كوتەرگەن ماسەلەنى قاۋىم قابىلدادى",
         },
     ),
     (
@@ -369,14 +369,14 @@ STANDARD_RULES: list[tuple[str, str, int, dict[str, str]]] = [
             "zh-hans": "参加议事会议",
             "en": "Attended a meeting",
             "ug": "كېڭەش يىغىنىغا قاتناشتى",
-            "kk": "كەڭەس جيىنىنا قاتىستى",
+            "kk": "تالقىلاۋ جينالىسىنا قاتىستى",
         },
     ),
     (
         "vote_cast",
         Audience.RESIDENT,
         1,
-        {"zh-hans": "参与表决", "en": "Voted", "ug": "بېلەت تاشلىدى", "kk": "داۋىس بەردى"},
+        {"zh-hans": "参与表决", "en": "Voted", "ug": "ئاۋاز بەردى", "kk": "داۋىس بەردى"},
     ),
     (
         "topic_supported",
@@ -391,7 +391,7 @@ STANDARD_RULES: list[tuple[str, str, int, dict[str, str]]] = [
         {
             "zh-hans": "参与项目实施",
             "en": "Took part in a project",
-            "ug": "تۈرنى ئەمەلگە ئاشۇرۇشقا قاتناشتى",
+            "ug": "پروجېكتنى ئەمەلگە ئاشۇرۇشقا قاتناشتى",
             "kk": "جوبانى ىسكە اسىرۋعا قاتىستى",
         },
     ),
@@ -403,7 +403,7 @@ STANDARD_RULES: list[tuple[str, str, int, dict[str, str]]] = [
             "zh-hans": "按时签收",
             "en": "Signed for a dispatch on time",
             "ug": "ۋاقتىدا تاپشۇرۇۋالدى",
-            "kk": "ۋاقىتىندا قابىلداپ الدى",
+            "kk": "ۋاقىتىندا قول قويىپ الدى",
         },
     ),
     (
@@ -424,8 +424,8 @@ STANDARD_RULES: list[tuple[str, str, int, dict[str, str]]] = [
         {
             "zh-hans": "群众满意",
             "en": "The resident was satisfied",
-            "ug": "ئاممە رازى بولدى",
-            "kk": "حالىق رازى بولدى",
+            "ug": "ئاھالە رازى بولدى",
+            "kk": "تۇرعىن رازى بولدى",
         },
     ),
 ]

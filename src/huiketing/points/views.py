@@ -27,8 +27,8 @@ from django.views.generic import TemplateView
 from huiketing.core import scope
 from huiketing.core.i18n import pick
 from huiketing.core.permissions import PUBLIC, PermissionRequiredMixin
-from huiketing.matters.exports import download
 from huiketing.people.models import COMMUNITY_AND_ABOVE
+from huiketing.people.xlsx import xlsx_download
 from huiketing.places.models import Level as PlaceLevel
 
 from . import exports, selectors, services
@@ -345,7 +345,7 @@ class AccountExportView(PermissionRequiredMixin, View):
         path = exports.accounts_export(
             by=user, accounts=accounts, place_code=export_scope(user, place), filters=filters
         )
-        return download(path, f"points-{timezone.localdate():%Y%m%d}.xlsx")
+        return xlsx_download(path, f"points-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 class AdjustForm(forms.Form):

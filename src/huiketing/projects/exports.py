@@ -5,67 +5,24 @@ audited before the first row is read; rows are read in chunks into a write-only 
 so memory does not grow with the number of projects. No resident is named: participants are counted.
 """
 
-import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from os.path import commonprefix
 
 from django.db.models import Count
-from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 from huiketing.core import scope
 from huiketing.core.audit import audit_record
 from huiketing.people.models import COMMUNITY_AND_ABOVE, User
-from huiketing.people.xlsx import cell_safe
+from huiketing.people.xlsx import local_naive, xlsx_cells, xlsx_sheet
 
 from . import selectors
 from .models import Milestone, Participation, Party, Project
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 500
-
-
-def _local(value):
-    """Datetimes as local wall time without a zone (spreadsheets have no time zones)."""
-    if value is None:
-        return None
-    return timezone.localtime(value).replace(tzinfo=None)
-
-
-def _cells(worksheet, values: Iterable) -> list:
-    cells = []
-    for value in values:
-        safe = value if hasattr(value, "hour") else cell_safe(value)
-        cell = WriteOnlyCell(worksheet, value=safe)
-        if isinstance(safe, str):
-            cell.data_type = "s"  # never a formula cell, whatever the text starts with
-        elif hasattr(safe, "hour"):
-            cell.number_format = "yyyy-mm-dd hh:mm"
-        cells.append(cell)
-    return cells
-
-
-def _sheet(workbook, title: str, headers: list[str], widths: dict[int, int]):
-    worksheet = workbook.create_sheet(title=title[:31])
-    for index in range(len(headers)):
-        worksheet.column_dimensions[get_column_letter(index + 1)].width = widths.get(index, 14)
-    worksheet.append(_cells(worksheet, headers))
-    return worksheet
-
-
-def download(path: str, filename: str) -> FileResponse:
-    """A file response that leaves nothing on disk: the open handle keeps the data readable."""
-    handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
-    os.unlink(path)
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _chunks(projects) -> Iterator[list[Project]]:
@@ -101,7 +58,7 @@ def projects_export(*, by: User, projects, filters: dict | None = None) -> str:
         changes={"filters": [None, {key: str(value) for key, value in filters.items()}]},
     )
     workbook = Workbook(write_only=True)
-    project_sheet = _sheet(
+    project_sheet = xlsx_sheet(
         workbook,
         _("Projects"),
         [
@@ -129,7 +86,7 @@ def projects_export(*, by: User, projects, filters: dict | None = None) -> str:
         ],
         {1: 36, 3: 24, 11: 18, 12: 24, 17: 40, 19: 30},
     )
-    milestone_sheet = _sheet(
+    milestone_sheet = xlsx_sheet(
         workbook,
         _("Milestones"),
         [_("Number"), _("Position"), _("Milestone"), _("Due on"), _("Weight"), _("Done at"), _("Note")],
@@ -151,7 +108,7 @@ def projects_export(*, by: User, projects, filters: dict | None = None) -> str:
         for project in chunk:
             item = project.agenda_item
             project_sheet.append(
-                _cells(
+                xlsx_cells(
                     project_sheet,
                     [
                         project.pk,
@@ -169,8 +126,8 @@ def projects_export(*, by: User, projects, filters: dict | None = None) -> str:
                         project.funding_note,
                         project.starts_on.isoformat() if project.starts_on else "",
                         project.due_on.isoformat() if project.due_on else "",
-                        _local(project.started_at),
-                        _local(project.finished_at),
+                        local_naive(project.started_at),
+                        local_naive(project.finished_at),
                         "、".join(parties.get(project.pk, [])),
                         taking_part.get(project.pk, 0),
                         f"{item.meeting} · {item.title}" if item is not None else "",
@@ -181,7 +138,7 @@ def projects_export(*, by: User, projects, filters: dict | None = None) -> str:
         milestones = Milestone.objects.filter(project_id__in=ids).order_by("project_id", "position", "id")
         for milestone in milestones.iterator(chunk_size=CHUNK * 4):
             milestone_sheet.append(
-                _cells(
+                xlsx_cells(
                     milestone_sheet,
                     [
                         milestone.project_id,
@@ -189,7 +146,7 @@ def projects_export(*, by: User, projects, filters: dict | None = None) -> str:
                         milestone.title,
                         milestone.due_on.isoformat(),
                         milestone.weight,
-                        _local(milestone.done_at),
+                        local_naive(milestone.done_at),
                         milestone.note,
                     ],
                 )

@@ -27,6 +27,7 @@ from huiketing.matters.models import HandlingUnit
 from huiketing.matters.selectors import staff_filter_places
 from huiketing.people.models import COMMUNITY_AND_ABOVE, Organisation
 from huiketing.people.verification import masked_name
+from huiketing.people.xlsx import xlsx_download
 
 from . import exports, forms, selectors, services
 from .models import TRANSITIONS, Project, Status
@@ -666,4 +667,4 @@ class ExportView(PermissionRequiredMixin, View):
             scope.scope_q(user, roles=EXPORT_ROLES)
         )
         path = exports.projects_export(by=user, projects=projects, filters=filters)
-        return exports.download(path, f"projects-{timezone.localdate():%Y%m%d}.xlsx")
+        return xlsx_download(path, f"projects-{timezone.localdate():%Y%m%d}.xlsx")
