@@ -73,8 +73,11 @@ clean: ## Remove the virtual environment and local data
 BENCH_SCALE ?= 1
 BENCH_USERS ?= 20
 BENCH_TIME ?= 120s
+# Voters in the vote burst (each votes on 10 questions); BENCH_VOTERS=40000 is CONSUL's Madrid load.
+BENCH_VOTERS ?= 4000
 
-bench: install ## Run the benchmarks under bench/: point → grid, mixed load vs the floor, query counts at 1× and 10×
+bench: install ## Run the benchmarks under bench/: point → grid, mixed load vs the floor, query counts at 1× and 10×, a vote burst
 	$(BIN)/python bench/locate.py
 	$(BIN)/python bench/load.py --scale $(BENCH_SCALE) --users $(BENCH_USERS) --run-time $(BENCH_TIME)
 	$(BIN)/python bench/query_counts.py --scales 1,10
+	$(BIN)/python bench/votes.py --voters $(BENCH_VOTERS)
