@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "huiketing.points",
     "huiketing.meetings",
     "huiketing.projects",
+    "huiketing.hall",
     "huiketing.demo",
     "django.contrib.admin",
     "django.contrib.auth",

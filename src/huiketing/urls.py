@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("huiketing.meetings.urls")),
     path("", include("huiketing.projects.urls")),
     path("", include("huiketing.points.urls")),
+    path("", include("huiketing.hall.urls")),
     path("open311/v2/", include("huiketing.open311.urls")),
     path("api/v1/", include("huiketing.core.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

@@ -7,7 +7,7 @@ tests.test_permission_matrix inside their body (the main module imports this pac
 
 import importlib
 
-PARTS = ("points", "meetings", "projects")
+PARTS = ("points", "meetings", "projects", "hall")
 
 
 def merged(name: str) -> dict:

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("huiketing.meetings.api_urls")),
     path("", include("huiketing.projects.api_urls")),
     path("", include("huiketing.points.api_urls")),
+    path("", include("huiketing.hall.api_urls")),
 ]

@@ -1,0 +1,3 @@
+"""event models of the living rooms (imported by hall.models)."""
+
+__all__: list[str] = []
