@@ -78,12 +78,17 @@ STANDARD_KINDS: list[tuple[str, dict[str, str]]] = [
             "zh-hans": "睦邻议事会",
             "en": "Neighbourhood council",
             "ug": "قوشنىلار كېڭەش يىغىنى",
-            "kk": "كورشىلەر كەڭەس جيىنى",
+            "kk": "كورشىلەر تالقىلاۋ جينالىسى",
         },
     ),
     (
         "grid",
-        {"zh-hans": "网格议事会", "en": "Grid council", "ug": "تور كېڭەش يىغىنى", "kk": "تور كەڭەس جيىنى"},
+        {
+            "zh-hans": "网格议事会",
+            "en": "Grid council",
+            "ug": "تور كېڭەش يىغىنى",
+            "kk": "تور تالقىلاۋ جينالىسى",
+        },
     ),
     (
         "property",
@@ -91,7 +96,7 @@ STANDARD_KINDS: list[tuple[str, dict[str, str]]] = [
             "zh-hans": "物业联席会",
             "en": "Property joint meeting",
             "ug": "ئۆي-مۈلۈك بىرلەشمە يىغىنى",
-            "kk": "مۇلىك باسقارۋ بىرلەسكەن جيىنى",
+            "kk": "مۇلىك باسقارۋ بىرلەسكەن جينالىسى",
         },
     ),
     (
@@ -100,7 +105,7 @@ STANDARD_KINDS: list[tuple[str, dict[str, str]]] = [
             "zh-hans": "居民代表会议",
             "en": "Residents' representatives' meeting",
             "ug": "ئاھالە ۋەكىللىرى يىغىنى",
-            "kk": "تۇرعىندار وكىلدەرى جيىنى",
+            "kk": "تۇرعىندار وكىلدەرى جينالىسى",
         },
     ),
     (
@@ -109,7 +114,7 @@ STANDARD_KINDS: list[tuple[str, dict[str, str]]] = [
             "zh-hans": "大党委联席会议",
             "en": "Joint party committee meeting",
             "ug": "چوڭ پارتكوم بىرلەشمە يىغىنى",
-            "kk": "ۇلكەن پارتكوم بىرلەسكەن جيىنى",
+            "kk": "ۇلكەن پارتكوم بىرلەسكەن جينالىسى",
         },
     ),
 ]
