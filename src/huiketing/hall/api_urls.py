@@ -1,5 +1,9 @@
 """REST API of the living rooms, under /api/v1/."""
 
-from django.urls import include, path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("huiketing.hall.venue_api_urls")),
+    path("", include("huiketing.hall.visit_api_urls")),
+    path("", include("huiketing.hall.booking_api_urls")),
+]

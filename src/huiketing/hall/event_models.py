@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huiketing.core.i18n import pick
 
-__all__ = ["Event", "EventKind", "EventSeries", "Festival", "GalleryPhoto", "Performer"]
+__all__ = ["Attendance", "Event", "EventKind", "EventSeries", "Festival", "GalleryPhoto", "Performer"]
 
 
 class Festival(models.Model):
@@ -72,6 +72,17 @@ class EventSeries(models.Model):
     item = models.ForeignKey(
         "hall.ServiceItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="series"
     )
+    # A festival series' time of day, place and registration, copied onto each year's event.
+    zone = models.ForeignKey(
+        "hall.Zone", on_delete=models.SET_NULL, null=True, blank=True, related_name="series"
+    )
+    starts_time = models.TimeField(_("from"), null=True, blank=True)
+    ends_time = models.TimeField(_("until"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     is_demo = models.BooleanField(default=False)
 
     class Meta:
@@ -116,7 +127,13 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="hall_event_order")
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="hall_event_order"),
+            # A festival series' yearly expansion may run twice (or at once twice): one event per start.
+            models.UniqueConstraint(
+                fields=["series", "starts_at"],
+                condition=Q(series__isnull=False),
+                name="hall_event_series_once",
+            ),
         ]
         indexes = [models.Index(fields=["venue", "starts_at"], name="hall_event_venue_start")]
 
@@ -160,6 +177,8 @@ class GalleryPhoto(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("photo")
@@ -168,3 +187,25 @@ class GalleryPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or str(self.pk)
+
+
+class Attendance(models.Model):
+    """Who came to one session of a course, ticked by staff from the list of those enrolled in its term."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendances")
+    booking = models.ForeignKey("hall.Booking", on_delete=models.CASCADE, related_name="attendances")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["event", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "booking"], name="hall_attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.booking_id}"

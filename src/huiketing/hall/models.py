@@ -7,12 +7,18 @@ of the demonstration sites (示范点). Bookings, visits and events live in thei
 (`booking_models`, `visit_models`, `event_models`), imported at the end of this file so Django finds them.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from huiketing.core.i18n import pick
+
+
+def check_in_token_new() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Venue(models.Model):
@@ -33,6 +39,11 @@ class Venue(models.Model):
         _("what it demonstrates"), default=dict, blank=True, help_text=_("For a demonstration site (示范点).")
     )
     is_active = models.BooleanField(_("open to the public"), default=True)
+    # The secret in the door's QR code (/living-rooms/check-in/<token>/): printed at the door, replaced if
+    # it leaks.
+    check_in_token = models.CharField(
+        _("check-in code"), max_length=32, unique=True, default=check_in_token_new, editable=False
+    )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,6 +1,11 @@
 """HTML pages of the living rooms."""
 
-from django.urls import include, path  # noqa: F401
+from django.urls import include, path
 
 app_name = "hall"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("huiketing.hall.venue_urls")),
+    path("", include("huiketing.hall.visit_urls")),
+    path("", include("huiketing.hall.event_urls")),
+    path("", include("huiketing.hall.booking_urls")),
+]

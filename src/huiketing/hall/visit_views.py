@@ -1,0 +1,356 @@
+"""Pages of visits: the door page a phone opens by scanning the venue's QR code (choose the purpose, one
+tap), the visitor's one-tap rating, the staff's door page (the QR code, walk-in and head-count buttons,
+today's count) and the visits statistics with their spreadsheet export.
+
+Venues and visits are fetched through `visit_selectors` (another place's venue, or someone else's visit,
+looks missing). Every write is one service call; a refused one comes back on its page with the service's
+translated message next to its field (status 400).
+"""
+
+import tempfile
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from huiketing.core.permissions import PermissionRequiredMixin
+from huiketing.people.xlsx import xlsx_cells, xlsx_download, xlsx_sheet
+
+from . import visit_selectors as selectors
+from . import visit_services as services
+from .models import Event, ServiceItem
+from .visit_models import Satisfaction, VisitPurpose
+
+
+def _no_cache(response):
+    add_never_cache_headers(response)
+    return response
+
+
+def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """The service's error next to the field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def qr_svg(url: str, *, scale: int) -> str:
+    """The door's check-in address as an inline SVG QR code, drawn here (no outside service)."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=scale, border=2, title=_("QR code to check in"))
+
+
+class PurposeForm(forms.Form):
+    """Why the person came; a service or an event of this venue when that is the purpose."""
+
+    purpose = forms.ChoiceField(
+        label=gettext_lazy("I came for"), choices=VisitPurpose.choices, widget=forms.RadioSelect
+    )
+    item = forms.TypedChoiceField(label=gettext_lazy("Service"), coerce=int, required=False, empty_value=None)
+    event = forms.TypedChoiceField(label=gettext_lazy("Event"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = {i.pk: i for i in ServiceItem.objects.filter(venue=venue, is_active=True)}
+        day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        self.events = {
+            e.pk: e
+            for e in Event.objects.filter(
+                venue=venue, starts_at__lt=day_start + timezone.timedelta(days=1), ends_at__gte=day_start
+            )
+        }
+        self.fields["item"].choices = [("", "—")] + [(pk, str(i)) for pk, i in self.items.items()]
+        self.fields["event"].choices = [("", "—")] + [(pk, str(e)) for pk, e in self.events.items()]
+        self.fields["purpose"].error_messages["required"] = _("Choose the purpose of the visit.")
+
+    def chosen(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "purpose": data["purpose"],
+            "item": self.items.get(data.get("item")) if data.get("item") else None,
+            "event": self.events.get(data.get("event")) if data.get("event") else None,
+        }
+
+
+# The door, on the visitor's phone ---------------------------------------------------------------------------
+
+
+class CheckInView(PermissionRequiredMixin, TemplateView):
+    """Opened by scanning the QR code at the door: the visitor (signed in) chooses why they came, one tap."""
+
+    permission_required = "hall.book"
+    template_name = "hall/visit_check_in.html"
+
+    def get_venue(self):
+        if not hasattr(self, "venue"):
+            try:
+                self.venue = services.venue_for_token(self.kwargs["token"])
+            except ValidationError:
+                self.venue = None
+        return self.venue
+
+    def get(self, request, *args, **kwargs):
+        venue = self.get_venue()
+        if venue is None:
+            return _no_cache(self.render_to_response({"unknown": True}, status=404))
+        return _no_cache(self.render_to_response({"venue": venue, "form": PurposeForm(venue=venue)}))
+
+    def post(self, request, *args, **kwargs):
+        venue = self.get_venue()
+        if venue is None:
+            return _no_cache(self.render_to_response({"unknown": True}, status=404))
+        form = PurposeForm(request.POST, venue=venue)
+        if form.is_valid():
+            try:
+                visit = services.visit_check_in_by_token(
+                    user=request.user, token=self.kwargs["token"], **form.chosen()
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                if visit.is_new:
+                    messages.success(request, _("Welcome! Your visit is recorded."))
+                else:
+                    messages.info(request, _("You checked in here a moment ago; your visit is counted once."))
+                return redirect("hall:visit-rate", pk=visit.pk)
+        return _no_cache(self.render_to_response({"venue": venue, "form": form}, status=400))
+
+
+class RateForm(forms.Form):
+    satisfaction = forms.ChoiceField(choices=Satisfaction.choices)
+
+
+class RateView(PermissionRequiredMixin, TemplateView):
+    """The visitor's own visit, with three big buttons: good, fair, poor (once, within 24 hours)."""
+
+    permission_required = "hall.rate_visit"
+    template_name = "hall/visit_rate.html"
+
+    def get_visit(self):
+        if not hasattr(self, "visit"):
+            self.visit = selectors.visit_get_for_visitor(user=self.request.user, visit_id=self.kwargs["pk"])
+        return self.visit
+
+    def get_permission_object(self):
+        return self.get_visit()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        visit = self.get_visit()
+        open_until = visit.at + services.RATING_WINDOW
+        context.update(
+            visit=visit,
+            choices=Satisfaction.choices,
+            can_rate=(
+                not visit.satisfaction
+                and timezone.now() <= open_until
+                and services.is_visitor(user=self.request.user, visit=visit)
+            ),
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        return _no_cache(self.render_to_response(self.get_context_data()))
+
+    def post(self, request, *args, **kwargs):
+        visit = self.get_visit()
+        form = RateForm(request.POST)
+        refused = ""
+        if form.is_valid():
+            try:
+                services.visit_rate(
+                    by=request.user, visit=visit, satisfaction=form.cleaned_data["satisfaction"]
+                )
+            except ValidationError as error:
+                refused = " ".join(error.messages)
+            else:
+                messages.success(request, _("Thank you for your rating."))
+                return redirect("hall:visit-rate", pk=visit.pk)
+        else:
+            refused = _("Choose good, fair or poor.")
+        context = self.get_context_data(refused=refused)
+        return _no_cache(self.render_to_response(context, status=400))
+
+
+# Staff: the door --------------------------------------------------------------------------------------------
+
+
+class WalkInForm(forms.Form):
+    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=VisitPurpose.choices)
+
+
+class HeadCountForm(forms.Form):
+    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=VisitPurpose.choices)
+    people = forms.IntegerField(label=gettext_lazy("People"), min_value=1, max_value=services.MAX_HEAD_COUNT)
+
+
+class DoorStaffView(PermissionRequiredMixin, TemplateView):
+    """The venue's door for staff: its QR code to print, a walk-in button, a head count, today's visits.
+
+    A walk-in or a head count for a service or an event is recorded by the purpose alone here; naming the
+    service item goes through the API and the services."""
+
+    permission_required = "hall.record_visit"
+    template_name = "hall/visit_door.html"
+
+    def get_venue(self):
+        if not hasattr(self, "venue"):
+            self.venue = selectors.venue_get_for_staff(user=self.request.user, venue_id=self.kwargs["pk"])
+        return self.venue
+
+    def get_permission_object(self):
+        return self.get_venue()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        venue = self.get_venue()
+        url = self.request.build_absolute_uri(reverse("hall:visit-check-in", args=[venue.check_in_token]))
+        context.update(
+            venue=venue,
+            check_in_url=url,
+            qr_svg=qr_svg(url, scale=6),
+            today=selectors.visits_today(venue=venue),
+            can_renew=self.request.user.has_perm("hall.manage", venue),
+            walk_in_form=kwargs.get("walk_in_form") or WalkInForm(prefix="walk_in"),
+            head_count_form=kwargs.get("head_count_form") or HeadCountForm(prefix="head_count"),
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        return _no_cache(self.render_to_response(self.get_context_data()))
+
+    def post(self, request, *args, **kwargs):
+        venue = self.get_venue()
+        if "renew" in request.POST:
+            if not request.user.has_perm("hall.manage", venue):
+                raise PermissionDenied
+            services.venue_check_in_token_renew(by=request.user, venue=venue)
+            messages.success(
+                request, _("The door has a new code: print it again; the old one no longer works.")
+            )
+            return redirect("hall:visit-door", pk=venue.pk)
+        if "head_count-people" in request.POST:
+            form = HeadCountForm(request.POST, prefix="head_count")
+            context_key = "head_count_form"
+        else:
+            form = WalkInForm(request.POST, prefix="walk_in")
+            context_key = "walk_in_form"
+        if form.is_valid():
+            try:
+                if context_key == "head_count_form":
+                    services.visit_head_count(
+                        by=request.user,
+                        venue=venue,
+                        people=form.cleaned_data["people"],
+                        purpose=form.cleaned_data["purpose"],
+                    )
+                else:
+                    services.visit_record_walk_in(
+                        by=request.user, venue=venue, purpose=form.cleaned_data["purpose"]
+                    )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("Recorded."))
+                return redirect("hall:visit-door", pk=venue.pk)
+        return _no_cache(self.render_to_response(self.get_context_data(**{context_key: form}), status=400))
+
+
+# Staff: the statistics --------------------------------------------------------------------------------------
+
+
+class StatisticsForm(forms.Form):
+    venue = forms.TypedChoiceField(
+        label=gettext_lazy("Living room"), coerce=int, required=False, empty_value=None
+    )
+    start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].choices = [("", _("All living rooms in my area"))] + [
+            (v.pk, v.name) for v in venues
+        ]
+
+
+def statistics_for_request(request, data) -> tuple:
+    """The filter form and the figures it asks for (None when the form is refused)."""
+    venues = list(selectors.venues_for_staff(user=request.user))
+    form = StatisticsForm(data, venues=venues)
+    if not form.is_valid():
+        return form, None
+    try:
+        start, end = selectors.statistics_range(
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return form, None
+    figures = selectors.visit_statistics(
+        user=request.user, start=start, end=end, venue_id=form.cleaned_data["venue"]
+    )
+    return form, figures
+
+
+class StatisticsView(PermissionRequiredMixin, TemplateView):
+    """Visits (人次) per day, purpose and hour of the day, unique visitors and satisfaction, for one venue or
+    all venues in the reader's area; `?format=xlsx` downloads the same tables."""
+
+    permission_required = "hall.view_statistics"
+    template_name = "hall/visit_statistics.html"
+
+    def get(self, request, *args, **kwargs):
+        form, figures = statistics_for_request(request, request.GET)
+        if figures is None:
+            return self.render_to_response({"form": form}, status=400)
+        if request.GET.get("format") == "xlsx":
+            return statistics_xlsx(figures)
+        venue_name = figures.venues[0].name if form.cleaned_data.get("venue") else ""
+        return self.render_to_response(
+            {"form": form, "figures": figures, "venue_name": venue_name, "query": request.GET.urlencode()}
+        )
+
+
+def statistics_xlsx(figures: selectors.VisitStatistics):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = xlsx_sheet(workbook, _("Per day"), [_("Day"), _("Visits")], {0: 14})
+    for day, visits in figures.per_day:
+        sheet.append(xlsx_cells(sheet, [day.isoformat(), visits]))
+    sheet = xlsx_sheet(workbook, _("Per purpose"), [_("Purpose"), _("Visits")], {0: 20})
+    for _code, label, visits in figures.per_purpose:
+        sheet.append(xlsx_cells(sheet, [str(label), visits]))
+    sheet = xlsx_sheet(workbook, _("Per hour"), [_("Hour"), _("Visits")], {})
+    for hour, visits in figures.per_hour:
+        sheet.append(xlsx_cells(sheet, [f"{hour:02d}:00", visits]))
+    sheet = xlsx_sheet(workbook, _("Summary"), [_("Figure"), _("Value")], {0: 30})
+    rows = [
+        (_("Living rooms"), ", ".join(v.name for v in figures.venues)),
+        (_("From"), figures.start.isoformat()),
+        (_("To"), figures.end.isoformat()),
+        (_("Visits"), figures.total),
+        (_("Unique visitors (head counts not included)"), figures.unique_visitors),
+        (_("Ratings"), figures.rated),
+    ]
+    rows += [(str(label), count) for _code, label, count, _percent in figures.satisfaction]
+    for values in rows:
+        sheet.append(xlsx_cells(sheet, values))
+    handle = tempfile.NamedTemporaryFile(prefix="huiketing-", suffix=".xlsx", delete=False)  # noqa: SIM115
+    handle.close()
+    workbook.save(handle.name)
+    return xlsx_download(handle.name, f"visits-{figures.start:%Y%m%d}-{figures.end:%Y%m%d}.xlsx")

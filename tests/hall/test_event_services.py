@@ -1,0 +1,167 @@
+"""Events, courses and festival series through the services: closures refused, registration through the
+bookings (capacity, waiting list), the yearly expansion, the programme."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from huiketing.hall import booking_services
+from huiketing.hall import event_services as services
+from huiketing.hall.models import BookingStatus, Closure, Event, EventKind, Festival, Performer
+from tests.hall.test_booking_services import make_venue, venue  # noqa: F401  (fixtures)
+
+CHINA = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def at(days: int, hour: int = 10) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(hour), CHINA)
+
+
+@pytest.fixture
+def manager(tree, make_user):
+    return make_user("ev_manager", "community_staff", tree.communities[0].code)
+
+
+@pytest.fixture
+def event_venue(venue):  # noqa: F811
+    return venue
+
+
+def test_event_with_registration_gets_a_slot_and_a_waiting_list(event_venue, manager, make_user):
+    event = services.event_create(
+        by=manager,
+        venue=event_venue,
+        kind=EventKind.SCREENING,
+        titles={"en": "Film"},
+        starts_at=at(3),
+        ends_at=at(3, 12),
+        needs_registration=True,
+        capacity=1,
+    )
+    assert event.slot.capacity == 1
+    first = services.event_register(by=make_user("ev_a"), event=event)
+    second = services.event_register(by=make_user("ev_b"), event=event)
+    assert first.status == BookingStatus.CONFIRMED
+    assert second.status == BookingStatus.WAITING
+    booking_services.booking_cancel(by=first.user, booking=first)
+    second.refresh_from_db()
+    assert second.status == BookingStatus.CONFIRMED
+
+
+def test_event_refused_in_a_closure_with_its_reason(event_venue, manager):
+    Closure.objects.create(
+        venue=event_venue, starts_at=at(4, 0), ends_at=at(5, 0), reasons={"en": "Heating repairs"}
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.event_create(
+            by=manager,
+            venue=event_venue,
+            kind=EventKind.LECTURE,
+            titles={"en": "Talk"},
+            starts_at=at(4),
+            ends_at=at(4, 11),
+        )
+    assert "starts_at" in caught.value.message_dict
+    assert "Heating repairs" in " ".join(caught.value.messages)
+    assert not Event.objects.exists()
+
+
+def test_event_needs_capacity_and_order(event_venue, manager):
+    with pytest.raises(ValidationError) as caught:
+        services.event_create(
+            by=manager,
+            venue=event_venue,
+            kind=EventKind.GALA,
+            titles={"en": "Gala"},
+            starts_at=at(3),
+            ends_at=at(3, 12),
+            needs_registration=True,
+        )
+    assert "capacity" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        services.event_create(
+            by=manager,
+            venue=event_venue,
+            kind=EventKind.GALA,
+            titles={"en": "Gala"},
+            starts_at=at(3, 12),
+            ends_at=at(3, 10),
+        )
+    assert "ends_at" in caught.value.message_dict
+
+
+def test_course_enrol_once_for_the_term(event_venue, manager, make_user):
+    series = services.series_create(
+        by=manager,
+        venue=event_venue,
+        titles={"en": "Calligraphy"},
+        sessions=[(at(7 * n + 2), at(7 * n + 2, 11)) for n in range(4)],
+        capacity=2,
+    )
+    sessions = list(series.sessions.order_by("starts_at"))
+    assert len(sessions) == 4
+    booking = services.event_register(by=make_user("ev_c"), event=sessions[2])
+    assert booking.slot.series_id == series.pk and booking.status == BookingStatus.CONFIRMED
+    attendance = services.attendance_record(by=manager, event=sessions[0], booking=booking, present=True)
+    assert attendance is not None
+    assert services.attendance_record(by=manager, event=sessions[0], booking=booking, present=False) is None
+
+
+def test_festival_series_expands_three_years_idempotently(event_venue, manager):
+    festival = Festival.objects.get(code="double-ninth")
+    series = services.festival_series_create(
+        by=manager,
+        venue=event_venue,
+        festival=festival,
+        titles={"en": "Double Ninth tea party"},
+        starts_time=datetime.time(9, 30),
+        ends_time=datetime.time(11, 30),
+        capacity=30,
+        today=datetime.date(2026, 1, 10),
+    )
+    starts = sorted(timezone.localtime(e.starts_at) for e in series.sessions.all())
+    assert [s.date() for s in starts] == [
+        datetime.date(2026, 10, 18),
+        datetime.date(2027, 10, 8),
+        datetime.date(2028, 10, 26),
+    ]
+    assert all((s.hour, s.minute) == (9, 30) for s in starts)
+    assert all(e.slot.capacity == 30 for e in series.sessions.all())
+    assert services.festival_series_expand(by=None, series=series, today=datetime.date(2026, 1, 10)) == []
+    # The weekly job a year on adds the year that came into range (2029), and only that one.
+    assert services.festival_series_expand_all(today=datetime.date(2027, 1, 10)) == 1
+    assert series.sessions.count() == 4
+
+
+def test_programme_sign_up_accept_decline_and_order(event_venue, manager, make_user):
+    event = services.event_create(
+        by=manager,
+        venue=event_venue,
+        kind=EventKind.GALA,
+        titles={"en": "Gala"},
+        starts_at=at(10, 18),
+        ends_at=at(10, 21),
+        performer_sign_up=True,
+    )
+    singer = make_user("ev_singer")
+    first = services.performer_sign_up(by=singer, event=event, group_name="Choir", act="Song")
+    second = services.performer_sign_up(by=singer, event=event, group_name="Dancers", act="Dance")
+    third = services.performer_sign_up(by=singer, event=event, group_name="Band", act="Dombra")
+    with pytest.raises(ValidationError) as caught:
+        services.performer_sign_up(by=singer, event=event, group_name="", act="")
+    assert {"group_name", "act"} <= set(caught.value.message_dict)
+    for performer in (first, second):
+        services.performer_decide(by=manager, performer=performer, status=Performer.Status.ACCEPTED)
+    services.performer_decide(by=manager, performer=third, status=Performer.Status.DECLINED)
+    with pytest.raises(services.PerformerTransitionError):
+        services.performer_decide(by=manager, performer=first, status=Performer.Status.ACCEPTED)
+    with pytest.raises(ValidationError):
+        services.programme_order(by=manager, event=event, performer_ids=[first.pk])
+    services.programme_order(by=manager, event=event, performer_ids=[second.pk, first.pk])
+    programme = list(
+        Performer.objects.filter(event=event, status=Performer.Status.ACCEPTED).order_by("position")
+    )
+    assert [p.group_name for p in programme] == ["Dancers", "Choir"]
