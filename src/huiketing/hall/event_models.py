@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huiketing.core.i18n import pick
 
@@ -76,8 +77,8 @@ class EventSeries(models.Model):
     zone = models.ForeignKey(
         "hall.Zone", on_delete=models.SET_NULL, null=True, blank=True, related_name="series"
     )
-    starts_time = models.TimeField(_("from"), null=True, blank=True)
-    ends_time = models.TimeField(_("until"), null=True, blank=True)
+    starts_time = models.TimeField(pgettext_lazy("time span", "from"), null=True, blank=True)
+    ends_time = models.TimeField(pgettext_lazy("time span", "until"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huiketing.core.i18n import pick
 
@@ -99,8 +100,8 @@ class Closure(models.Model):
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="closures")
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, null=True, blank=True, related_name="closures")
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(pgettext_lazy("time span", "from"))
+    ends_at = models.DateTimeField(pgettext_lazy("time span", "until"))
     reasons = models.JSONField(_("reason"), default=dict)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

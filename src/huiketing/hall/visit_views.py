@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 
 from huiketing.core.permissions import PermissionRequiredMixin
@@ -329,13 +329,13 @@ def statistics_xlsx(figures: selectors.VisitStatistics):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = xlsx_sheet(workbook, _("Per day"), [_("Day"), _("Visits")], {0: 14})
+    sheet = xlsx_sheet(workbook, _("Per day"), [_("Day"), pgettext("living room", "Visits")], {0: 14})
     for day, visits in figures.per_day:
         sheet.append(xlsx_cells(sheet, [day.isoformat(), visits]))
-    sheet = xlsx_sheet(workbook, _("Per purpose"), [_("Purpose"), _("Visits")], {0: 20})
+    sheet = xlsx_sheet(workbook, _("Per purpose"), [_("Purpose"), pgettext("living room", "Visits")], {0: 20})
     for _code, label, visits in figures.per_purpose:
         sheet.append(xlsx_cells(sheet, [str(label), visits]))
-    sheet = xlsx_sheet(workbook, _("Per hour"), [_("Hour"), _("Visits")], {})
+    sheet = xlsx_sheet(workbook, _("Per hour"), [_("Hour"), pgettext("living room", "Visits")], {})
     for hour, visits in figures.per_hour:
         sheet.append(xlsx_cells(sheet, [f"{hour:02d}:00", visits]))
     sheet = xlsx_sheet(workbook, _("Summary"), [_("Figure"), _("Value")], {0: 30})
@@ -343,7 +343,7 @@ def statistics_xlsx(figures: selectors.VisitStatistics):
         (_("Living rooms"), ", ".join(v.name for v in figures.venues)),
         (_("From"), figures.start.isoformat()),
         (_("To"), figures.end.isoformat()),
-        (_("Visits"), figures.total),
+        (pgettext("living room", "Visits"), figures.total),
         (_("Unique visitors (head counts not included)"), figures.unique_visitors),
         (_("Ratings"), figures.rated),
     ]
