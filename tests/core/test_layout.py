@@ -266,9 +266,9 @@ def _leftover_text(source: str) -> str:
     text = re.sub(r"\{#.*?#\}", "", source, flags=re.S)
     text = re.sub(r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", "", text, flags=re.S)
     text = re.sub(r"\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}", "", text, flags=re.S)
-    # A button's value and a hidden input's value are sent with the form, never shown.
+    # A button's, an option's and a hidden input's value are sent with the form, never shown.
     unseen_values = re.sub(
-        r"<(?:button\b|input\b(?=[^>]*\btype=\"hidden\"))[^>]*>",
+        r"<(?:button\b|option\b|input\b(?=[^>]*\btype=\"hidden\"))[^>]*>",
         lambda tag: re.sub(r'\bvalue="[^"]*"', "", tag.group(0)),
         text,
     )
