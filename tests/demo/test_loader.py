@@ -122,7 +122,8 @@ def test_command_prints_url_logins_password_and_counts(db):
         assert f"  {username} " in text
     assert settings.DEMO_PASSWORD in text
     assert "654301001001" in text
-    assert "4 subdistricts, 23 communities, 89 grids, 41 service points" in text
+    # The 41 grid service points, and the living rooms of the 17 communities that had none.
+    assert "4 subdistricts, 23 communities, 89 grids, 58 service points" in text
     assert "99 accounts" in text
     assert "3026 households" in text
 

@@ -8,7 +8,7 @@ class DemoConfig(AppConfig):
     verbose_name = _("Altay demo")
 
     def ready(self):
-        from huiketing.demo import loader, matters, meetings, registry
+        from huiketing.demo import hall, loader, matters, meetings, registry
 
         if registry.registry_generate not in loader.SCALED_GENERATORS:
             loader.SCALED_GENERATORS.append(registry.registry_generate)
@@ -18,3 +18,6 @@ class DemoConfig(AppConfig):
         # A year of meetings, taking up the matters tabled for deliberation: after the matters.
         if meetings.meetings_generate not in loader.SCALED_GENERATORS:
             loader.SCALED_GENERATORS.append(meetings.meetings_generate)
+        # The living rooms: their catalogue, the coming weeks' slots and events, and a month of visits.
+        if hall.hall_generate not in loader.SCALED_GENERATORS:
+            loader.SCALED_GENERATORS.append(hall.hall_generate)
