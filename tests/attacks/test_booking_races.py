@@ -5,15 +5,12 @@ waiting list, get the clear "fully booked" refusal), never a server error.
 It runs on the database in use, SQLite or PostgreSQL. On PostgreSQL the attempts truly run at once and the
 slot's row lock orders them; SQLite takes one writer at a time, so there they queue for it."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
-from django.utils import translation
 
 from huiketing.core.models import AuditEntry
 from huiketing.hall import booking_services as services
 from huiketing.hall.models import Booking, BookingStatus, Slot
+from tests.attacks.concurrency import run_at_once
 from tests.hall.test_booking_services import (  # noqa: F401  (fixtures)
     make_slot,
     make_venue,
@@ -29,49 +26,6 @@ ATTEMPTS = 50
 PLACES = 10
 
 
-def _free_connections() -> int:
-    """How many attempts may hold a database connection at once: all of them, unless the PostgreSQL server
-    has fewer connections free (other clients and a margin set aside)."""
-    if connection.vendor != "postgresql":
-        return ATTEMPTS
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('max_connections')::int"
-            " - current_setting('superuser_reserved_connections')::int"
-            " - (SELECT count(*) FROM pg_stat_activity)"
-        )
-        free = cursor.fetchone()[0]
-    return max(10, min(ATTEMPTS, free - 10))
-
-
-def _run_at_once(functions) -> list:
-    """Run the functions in threads released together; each returns its result or the exception it raised."""
-    barrier = threading.Barrier(len(functions))
-    connections = threading.BoundedSemaphore(_free_connections())
-    results: list = [None] * len(functions)
-
-    def run(index, function):
-        try:
-            barrier.wait(timeout=30)
-            with connections:
-                try:
-                    with translation.override("en"):
-                        results[index] = function()
-                finally:
-                    close_old_connections()
-                    connection.close()
-        except Exception as error:
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(n, f)) for n, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "an attempt did not finish"
-    return results
-
-
 def _book(person, slot):
     return lambda: services.booking_make(by=person.account, slot=slot)
 
@@ -83,7 +37,7 @@ def test_fifty_residents_for_ten_places_make_ten_bookings_and_forty_waiting(
 ):
     slot = make_slot(capacity=PLACES)
     people = residents(ATTEMPTS, prefix="race")
-    results = _run_at_once([_book(person, slot) for person in people])
+    results = run_at_once([_book(person, slot) for person in people])
 
     unexpected = [r for r in results if not isinstance(r, Booking)]
     assert not unexpected, unexpected[:3]
@@ -113,7 +67,7 @@ def test_fifty_residents_without_waiting_list_make_ten_bookings_and_forty_refusa
 ):
     slot = make_slot(capacity=PLACES, waiting_list=False)
     people = residents(ATTEMPTS, prefix="racenw")
-    results = _run_at_once([_book(person, slot) for person in people])
+    results = run_at_once([_book(person, slot) for person in people])
 
     unexpected = [r for r in results if not isinstance(r, Booking | services.BookingRefused)]
     assert not unexpected, unexpected[:3]
@@ -133,7 +87,7 @@ def test_one_resident_twenty_times_at_once_holds_one_place(
 ):
     slot = make_slot(capacity=PLACES)
     (person,) = residents(1, prefix="raceone")
-    results = _run_at_once([_book(person, slot) for _n in range(20)])
+    results = run_at_once([_book(person, slot) for _n in range(20)])
 
     unexpected = [r for r in results if not isinstance(r, Booking | services.BookingRefused)]
     assert not unexpected, unexpected[:3]

@@ -7,18 +7,16 @@ unique index on (vote, resident) refuses all but one; the threads start together
 a connection at a time as the server has free (all of them on a server with room). SQLite takes one writer at
 a time, so there the attempts queue for it, and the second and later ones are refused by the same index."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import close_old_connections, connection
-from django.utils import translation
 
 from huiketing.core.models import AuditEntry
 from huiketing.meetings import vote_services as services
 from huiketing.meetings.models import Ballot, Electorate, SecretTally
 from huiketing.people.models import Role
 from huiketing.points.models import Entry
+from tests.attacks.concurrency import run_at_once
 from tests.meetings.conftest import (  # noqa: F401  (fixtures)
     community_staff,
     make_meeting,
@@ -39,49 +37,6 @@ REFUSED_AFTER_IN_PERSON = {
     "This resident has already voted in person at the meeting; a second vote is refused.",
     "You have already voted in person at the meeting; a second vote is refused.",
 }
-
-
-def _free_connections() -> int:
-    """How many attempts may hold a database connection at once: all of them, unless the PostgreSQL server
-    has fewer connections free (other clients and a margin set aside)."""
-    if connection.vendor != "postgresql":
-        return ATTEMPTS
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('max_connections')::int"
-            " - current_setting('superuser_reserved_connections')::int"
-            " - (SELECT count(*) FROM pg_stat_activity)"
-        )
-        free = cursor.fetchone()[0]
-    return max(10, min(ATTEMPTS, free - 10))
-
-
-def _run_at_once(functions) -> list:
-    """Run the functions in threads released together; each returns its result or the exception it raised."""
-    barrier = threading.Barrier(len(functions))
-    connections = threading.BoundedSemaphore(_free_connections())
-    results: list = [None] * len(functions)
-
-    def run(index, function):
-        try:
-            barrier.wait(timeout=30)
-            with connections:
-                try:
-                    with translation.override("en"):
-                        results[index] = function()
-                finally:
-                    close_old_connections()
-                    connection.close()
-        except Exception as error:
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(n, f)) for n, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "an attempt did not finish"
-    return results
 
 
 @pytest.mark.parametrize("is_secret", [True, False], ids=["secret", "open"])
@@ -116,7 +71,7 @@ def test_a_hundred_attempts_by_one_resident_make_one_vote(
             by=officer, vote=vote, resident=resident, option=options[n % 3]
         )
 
-    results = _run_at_once([online(n) if n % 2 == 0 else in_person(n) for n in range(ATTEMPTS)])
+    results = run_at_once([online(n) if n % 2 == 0 else in_person(n) for n in range(ATTEMPTS)])
 
     unexpected = [r for r in results if not isinstance(r, Ballot | services.BallotRefused)]
     assert not unexpected, unexpected[:3]
