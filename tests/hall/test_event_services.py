@@ -134,6 +134,12 @@ def test_festival_series_expands_three_years_idempotently(event_venue, manager):
     # The weekly job a year on adds the year that came into range (2029), and only that one.
     assert services.festival_series_expand_all(today=datetime.date(2027, 1, 10)) == 1
     assert series.sessions.count() == 4
+    # The worker's weekly task runs the same job: nothing more to add the same day.
+    from huiketing.core.periodic import REGISTRY
+    from huiketing.hall.event_tasks import festival_series_expand_task
+
+    assert any(job.task is festival_series_expand_task for job in REGISTRY.values())
+    assert festival_series_expand_task.call(today="2027-01-10") == 0
 
 
 def test_programme_sign_up_accept_decline_and_order(event_venue, manager, make_user):

@@ -5,3 +5,4 @@ services modules imported here also register their notification kinds, which the
 """
 
 from huiketing.hall.booking_tasks import booking_reminders_task  # noqa: F401
+from huiketing.hall.event_tasks import festival_series_expand_task  # noqa: F401
