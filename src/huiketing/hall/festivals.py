@@ -12,8 +12,6 @@ import warnings
 from django.db import transaction
 from lunardate import LunarDate
 
-from huiketing.core.audit import audit_record
-
 from .event_models import Festival
 
 # The standard festivals of the lunar calendar (code, month, day, names).
@@ -108,7 +106,9 @@ def festival_dates(festivals, years) -> list[tuple[datetime.date, Festival]]:
 
 @transaction.atomic
 def festivals_ensure() -> list[Festival]:
-    """Create the missing standard lunar festivals (names already there stay as staff set them)."""
+    """Create the missing standard lunar festivals (names already there stay as staff set them). Like the
+    standard kinds of meeting and points rules, this is the installation's seed data, written after every
+    migrate (and after a test database is flushed): not an act of anyone's, so not an audit entry."""
     created = []
     for code, month, day, names in STANDARD_FESTIVALS:
         festival, was_created = Festival.objects.get_or_create(
@@ -116,7 +116,6 @@ def festivals_ensure() -> list[Festival]:
             defaults={"names": names, "calendar": Festival.Calendar.LUNAR, "month": month, "day": day},
         )
         if was_created:
-            audit_record(actor=None, action="hall.festival.created", obj=festival)
             created.append(festival)
     return created
 
