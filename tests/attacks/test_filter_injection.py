@@ -46,7 +46,7 @@ INJECTIONS = {
     "o": "-id_number_hash",
     "sort": "-password",
 }
-# The brief's own probes, with values that do match: applied, they would still reorder or keep rows.
+# The issue's own probes, with values that do match: applied, they would still reorder or keep rows.
 PROBES = {
     "created_by__password__startswith": "a",
     "account__password__startswith": "p",
