@@ -59,6 +59,12 @@ def _vtimezone() -> icalendar.Timezone:
     return zone
 
 
+def _stamp() -> datetime.datetime:
+    """DTSTAMP: the day the feed was produced (UTC midnight), so that the same feed read twice in a day is the
+    same bytes (caches and ETags hold) while a client still sees the stamp move forward."""
+    return timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _uid(kind: str, key, host: str) -> str:
     return f"hall-{kind}-{key}@{host}"
 
@@ -83,7 +89,7 @@ def _event_component(event, *, language: str, build_url, host: str, stamp) -> ic
 def events_calendar(events, *, name: str, language: str, build_url, host: str) -> bytes:
     """A calendar of the given events (with venue and its service point fetched)."""
     cal = _calendar(name)
-    stamp = timezone.now()
+    stamp = _stamp()
     for event in events:
         cal.add_component(
             _event_component(event, language=language, build_url=build_url, host=host, stamp=stamp)
@@ -94,7 +100,7 @@ def events_calendar(events, *, name: str, language: str, build_url, host: str) -
 def festivals_calendar(festivals, events, *, years, name: str, language: str, build_url, host: str) -> bytes:
     """Each festival of the given years as an all-day event on its date, and the festival events."""
     cal = _calendar(name)
-    stamp = timezone.now()
+    stamp = _stamp()
     for day, festival in festival_dates(festivals, years):
         component = icalendar.Event()
         component.add("uid", _uid("festival", f"{festival.code}-{day.year}", host))
