@@ -50,6 +50,12 @@ notification_kind_register(
     body=lambda params: f"body:{translation.get_language()}:{params.get('n')}",
 )
 
+notification_kind_register(
+    "tests.composed",
+    title=gettext_lazy(REQUIRED),
+    body=lambda params: ("Sign %(title)s." if params.get("what") == "sign" else "Solve %(title)s.") % params,
+)
+
 
 class RecordingAdapter:
     sent: list = []
@@ -367,6 +373,27 @@ def test_the_inbox_shows_only_ones_own_newest_first_in_the_page_language(client,
     chinese = client.get("/notifications/?lang=zh-hans").content.decode()
     assert REQUIRED not in chinese
     assert "E-2" in chinese
+
+
+def test_the_inbox_isolates_each_value_and_escapes_it(client, people):
+    """A name in another script keeps its direction inside the sentence (<bdi>), and a value is never HTML."""
+    notify(recipients=[people["en"]], kind="tests.greeting", params={"number": "金山<script>x</script>"})
+    client.force_login(people["en"])
+    page = client.get("/notifications/?lang=en").content.decode()
+    assert "Matter <bdi>金山&lt;script&gt;x&lt;/script&gt;</bdi> was updated." in page
+    assert "<script>x" not in page
+    plain = notification_render(Notification.objects.get(recipient=people["en"]), language="en")
+    assert plain.body == "Matter 金山<script>x</script> was updated."  # an SMS is plain text
+
+
+def test_a_composed_text_tests_the_values_and_isolates_them(people):
+    """A callable body still sees the values it tests; what it writes of them is isolated and escaped."""
+    notification = notify(
+        recipients=[people["en"]], kind="tests.composed", params={"what": "sign", "title": "金山<b>"}
+    )[0]
+    rendered = notification_render(notification, language="en", isolate=True)
+    assert str(rendered.body) == "Sign <bdi>金山&lt;b&gt;</bdi>."
+    assert notification_render(notification, language="en").body == "Sign 金山<b>."
 
 
 def _count(client, path) -> int:

@@ -34,6 +34,7 @@ arguments. The default, `LoggingAdapter`, writes the message to the log with the
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,7 +46,9 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.html import conditional_escape, format_html
 from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from huiketing.core.audit import audit_record
@@ -105,28 +108,61 @@ class Rendered:
         return self.title or self.body
 
 
-def _fill(template: Template, params: Mapping[str, Any], kind: str) -> str:
+def _strings(value) -> list[str]:
+    """The strings in a notification's parameters, in dicts and lists too."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def _isolated(text: str, params: Mapping[str, Any]) -> str:
+    """`text` escaped, with each parameter's value found in it (a title, a place picked from its names) in
+    <bdi>. A composing callable is given the values themselves, for it may test them."""
+    values = sorted({conditional_escape(v) for v in _strings(dict(params)) if len(v.strip()) > 1}, key=len)
+    text = conditional_escape(text)
+    if not values:
+        return text
+    found = re.compile("|".join(re.escape(value) for value in reversed(values)))
+    # Escaped above; each match is a run of that escaped text.
+    return mark_safe(found.sub(lambda match: f"<bdi>{match.group(0)}</bdi>", text))  # noqa: S308
+
+
+def _fill(template: Template, params: Mapping[str, Any], kind: str, *, isolate: bool = False) -> str:
     if callable(template) and not isinstance(template, Promise | str):
-        return str(template(params))
+        text = str(template(params))
+        return _isolated(text, params) if isolate else text
     text = str(template)
+    if isolate:
+        # For a page: the text escaped, and each value (a name, a title, in any script) isolated in <bdi>, so
+        # that a Chinese name keeps its direction inside a Uyghur sentence.
+        text = conditional_escape(text)
+        params = {key: format_html("<bdi>{}</bdi>", value) for key, value in params.items()}
     try:
-        return text % params if params else text
+        filled = text % params if params else text
+        return mark_safe(filled) if isolate else filled  # noqa: S308 — escaped above, values by format_html
     except (KeyError, TypeError, ValueError):
         # A parameter the (possibly newer) template wants is missing: show the text rather than fail a page.
         logger.warning("Notification %s: parameters %s do not fit %r", kind, sorted(params), text)
         return text
 
 
-def notification_render(notification: Notification, *, language: str | None = None) -> Rendered:
-    """Title and body in `language`, or in the active language (a page's) when None."""
+def notification_render(
+    notification: Notification, *, language: str | None = None, isolate: bool = False
+) -> Rendered:
+    """Title and body in `language`, or in the active language (a page's) when None. With `isolate` (for an
+    HTML page), safe HTML with each parameter in <bdi>."""
     kind = NOTIFICATION_KINDS.get(notification.kind)
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         if kind is None:  # the app that registered it is gone: show the slug rather than nothing
             return Rendered(title=notification.kind, body="")
         params = notification.params if isinstance(notification.params, dict) else {}
         return Rendered(
-            title=_fill(kind.title, params, notification.kind),
-            body=_fill(kind.body, params, notification.kind),
+            title=_fill(kind.title, params, notification.kind, isolate=isolate),
+            body=_fill(kind.body, params, notification.kind, isolate=isolate),
         )
 
 

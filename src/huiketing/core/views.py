@@ -261,7 +261,7 @@ class NotificationListView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         rows = core_selectors.notifications_for_user(user=self.request.user)
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
-        items = [(n, notifications.notification_render(n)) for n in page.object_list]
+        items = [(n, notifications.notification_render(n, isolate=True)) for n in page.object_list]
         context.update(page=page, items=items)
         return context
 
