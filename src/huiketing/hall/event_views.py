@@ -90,6 +90,14 @@ class EventDetailView(PermissionRequiredMixin, TemplateView):
         return context
 
 
+def _back_to(event):
+    """After (un)registering: the course's page for a session of a course term (people enrol in the term
+    there), else the event's page."""
+    if event.series_id and event.series.festival_id is None:
+        return redirect("hall:course-detail", pk=event.series_id)
+    return redirect("hall:event-detail", pk=event.pk)
+
+
 class EventRegisterView(PermissionRequiredMixin, View):
     permission_required = "hall.book"
 
@@ -105,7 +113,7 @@ class EventRegisterView(PermissionRequiredMixin, View):
                 messages.info(request, _("The event is full: you are on the waiting list."))
             else:
                 messages.success(request, _("You are registered."))
-        return redirect("hall:event-detail", pk=pk)
+        return _back_to(event)
 
 
 class EventUnregisterView(PermissionRequiredMixin, View):
@@ -126,7 +134,7 @@ class EventUnregisterView(PermissionRequiredMixin, View):
                     messages.error(request, message)
             else:
                 messages.success(request, _("Your registration is cancelled."))
-        return redirect("hall:event-detail", pk=pk)
+        return _back_to(event)
 
 
 class PerformerForm(forms.Form):
