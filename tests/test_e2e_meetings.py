@@ -484,8 +484,8 @@ def test_raise_deliberate_vote_twice_decide_minutes_project_evaluate_over_http(w
     assert "Decision Approved" in words and "The meeting approved this item." in words
     assert "".join(reasons.split()) in "".join(pdf_text.split())
     assert all(row in words for row in ("For 3 75.0%", "Against 1 25.0%", "Abstain 0 0.0%")), words
-    assert "Passed: 3 of 4 votes cast were for (75.0%); needed: two thirds of the votes cast for." in words
-    assert "Turnout: 4 of 4 entitled (100.0%); more than 50% needed: met." in words
+    assert "Passed: 3 of 4 votes for (75%), two thirds needed." in words
+    assert "Turnout 4 of 4 (100%); quorum 50% met." in words
 
     # 7. The decision becomes a project with three weighted milestones. --------------------------------------
     _status, _head, page = staff.get("/staff/projects/new/")

@@ -71,8 +71,11 @@ def test_generation_covers_every_part(make_held_meeting):
     assert "Residents asked for bays along the east road." in page
     assert "Several speakers found a car park too costly." in page
     assert "For 2 50.0% Against 1 25.0% Abstain 1 25.0%" in page
-    assert "Passed: 2 of 4 votes cast were for (50.0%); needed: more votes for than against." in page
-    assert "Turnout: 4 of 4 entitled (100.0%); more than 50% needed: met." in page
+    # In the same words as the vote's own page.
+    assert (
+        "Passed: 2 for, 1 against, 1 abstaining; more for than against needed. "
+        "Turnout 4 of 4 (100%); quorum 50% met."
+    ) in page
     assert "Approved" in page and "Rejected" in page
     assert f"Public notice from {first.notice_starts_on:%Y-%m-%d} to {first.notice_ends_on:%Y-%m-%d}." in page
     assert "The property company paints the bays within a month." in page

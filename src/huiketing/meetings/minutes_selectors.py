@@ -27,7 +27,6 @@ from .meeting_selectors import meeting_quorum
 from .models import (
     AgendaItem,
     ItemDecision,
-    Majority,
     Meeting,
     Minutes,
     MinutesStatus,
@@ -39,6 +38,7 @@ from .models import (
     VoteOption,
     VoteStatus,
 )
+from .vote_selectors import result_statement
 from .vote_services import option_label
 
 EDIT_PERMISSION = "meetings.edit_minutes"
@@ -281,52 +281,11 @@ def attendance_figures(meeting: Meeting) -> Attendance:
     )
 
 
-MAJORITY_NEEDED = {
-    Majority.SIMPLE: lambda: _("more votes for than against"),
-    Majority.ABSOLUTE: lambda: _("more than half of those entitled voting for"),
-    Majority.TWO_THIRDS: lambda: _("two thirds of the votes cast for"),
-    Majority.FOUR_FIFTHS: lambda: _("four fifths of the votes cast for"),
-}
-
-
-def _vote_statement(vote: Vote, *, yes: int, cast: int, entitled: int) -> str:
-    """The result in words, from the figures stored when the vote closed."""
-    needed = MAJORITY_NEEDED.get(vote.majority, lambda: vote.get_majority_display())()
-    figures = {
-        "yes": yes,
-        "cast": cast,
-        "entitled": entitled,
-        "percent": _percent(yes, cast),
-        "turnout": _percent(cast, entitled),
-        "needed": needed,
-        "quorum": vote.turnout_quorum,
-    }
-    if vote.quorum_met is False:
-        result = _("Not passed: the turnout quorum was not met.")
-    elif vote.passed:
-        result = _("Passed: %(yes)s of %(cast)s votes cast were for (%(percent)s%%); needed: %(needed)s.")
-    else:
-        result = _("Not passed: %(yes)s of %(cast)s votes cast were for (%(percent)s%%); needed: %(needed)s.")
-    if not vote.turnout_quorum:
-        turnout = _("Turnout: %(cast)s of %(entitled)s entitled (%(turnout)s%%); no turnout quorum.")
-    elif vote.quorum_met:
-        turnout = _(
-            "Turnout: %(cast)s of %(entitled)s entitled (%(turnout)s%%); more than %(quorum)s%% needed: met."
-        )
-    else:
-        turnout = _(
-            "Turnout: %(cast)s of %(entitled)s entitled (%(turnout)s%%); more than %(quorum)s%% needed: "
-            "not met."
-        )
-    return f"{result % figures} {turnout % figures}"
-
-
 def vote_result(vote: Vote) -> VoteResult:
     options = list(vote.options.all())
     closed = vote.status == VoteStatus.CLOSED
     cast = vote.cast_count or 0
     entitled = vote.entitled_count or 0
-    yes = sum(option.result_count or 0 for option in options if option.meaning == VoteOption.Meaning.YES)
     return VoteResult(
         pk=vote.pk,
         question=vote.question,
@@ -348,7 +307,8 @@ def vote_result(vote: Vote) -> VoteResult:
         entitled=entitled,
         cast=cast,
         turnout=_percent(cast, entitled),
-        statement=_vote_statement(vote, yes=yes, cast=cast, entitled=entitled) if closed else "",
+        # The same words as the vote's own page.
+        statement=result_statement(vote, options) if closed else "",
         passed=vote.passed if closed else None,
     )
 
