@@ -229,3 +229,17 @@ def item_of(venue: Venue, item_id: int) -> ServiceItem:
     if item is None:
         raise Http404
     return item
+
+
+def venue_get_for_photos(*, user, venue_id: int) -> Venue:
+    """A venue whose photos the user manages (community staff and above covering its place), with its
+    photos in order; otherwise 404."""
+    venue = (
+        _venues()
+        .filter(scope_q(user, roles=COMMUNITY_AND_ABOVE), pk=venue_id)
+        .prefetch_related("photos")
+        .first()
+    )
+    if venue is None:
+        raise Http404
+    return venue

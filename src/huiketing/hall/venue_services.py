@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,7 +20,17 @@ from huiketing.core.i18n import pick
 from huiketing.core.workdays import CHINA, working_calendar
 from huiketing.places.models import ServicePoint, ServicePointKind
 
-from .models import Audience, Closure, ItemCategory, ProviderKind, ServiceItem, Venue, Zone, ZoneKind
+from .models import (
+    Audience,
+    Closure,
+    ItemCategory,
+    ProviderKind,
+    ServiceItem,
+    Venue,
+    VenuePhoto,
+    Zone,
+    ZoneKind,
+)
 
 VENUE_KINDS = (ServicePointKind.LIVING_ROOM, ServicePointKind.BUSINESS_LIVING_ROOM)
 VENUE_FIELDS = (
@@ -442,3 +453,122 @@ def venue_open_during(
             return False, _("%(zone)s is closed from %(from)s to %(until)s: %(reason)s") % params
         return False, _("The living room is closed from %(from)s to %(until)s: %(reason)s") % params
     return True, ""
+
+
+# Photos -----------------------------------------------------------------------------------------------------
+
+PHOTO_LANGUAGES = ("zh-hans", "ug", "kk", "en")
+MAX_CAPTION_LENGTH = 200
+MAX_VENUE_PHOTOS = 24
+
+
+def _captions(captions) -> dict:
+    """A photo's captions: Chinese required (it is the alternative text of the photo for everyone whose
+    language has none), Uyghur, Kazakh and English optional."""
+    captions = _texts(captions, "captions")
+    if set(captions) - set(PHOTO_LANGUAGES):
+        raise ValidationError({"captions": _("Give the caption in Chinese, Uyghur, Kazakh or English.")})
+    if not captions.get("zh-hans"):
+        raise ValidationError({"captions": _("Give the photo a caption in Chinese.")})
+    if any(len(text) > MAX_CAPTION_LENGTH for text in captions.values()):
+        raise ValidationError(
+            {"captions": _("A caption is at most %(count)d characters.") % {"count": MAX_CAPTION_LENGTH}}
+        )
+    return captions
+
+
+@transaction.atomic
+def venue_photo_add(*, by, venue: Venue, upload, captions) -> VenuePhoto:
+    """Add a photo to the end of a venue's photos. The upload is checked by its content and re-encoded as a
+    JPEG without its EXIF data (a phone's photo carries the GPS position it was taken at), by the same
+    check every photo upload of the platform goes through."""
+    from huiketing.matters.services import photo_clean
+
+    errors: dict = {}
+    try:
+        captions = _captions(captions)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if upload is None:
+        errors["image"] = [_("Choose a photo to upload.")]
+    else:
+        try:
+            data, _width, _height = photo_clean(upload)
+        except ValidationError as error:
+            errors["image"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    Venue.objects.select_for_update().filter(pk=venue.pk).first()
+    positions = list(VenuePhoto.objects.filter(venue=venue).values_list("position", flat=True))
+    if len(positions) >= MAX_VENUE_PHOTOS:
+        raise ValidationError(
+            {
+                "image": _("A living room shows at most %(count)d photos: remove one first.")
+                % {"count": MAX_VENUE_PHOTOS}
+            }
+        )
+    photo = VenuePhoto(venue=venue, captions=captions, position=max(positions, default=0) + 1)
+    photo.image.save(f"venue-{venue.pk}.jpg", ContentFile(data), save=False)
+    try:
+        photo.save()
+        audit_record(
+            actor=by,
+            action="hall.venue.photo_added",
+            obj=photo,
+            changes={"captions": [None, captions]},
+            place_code=venue.place_code,
+        )
+    except BaseException:
+        photo.image.storage.delete(photo.image.name)  # no row refers to the file written above
+        raise
+    return photo
+
+
+@transaction.atomic
+def venue_photo_remove(*, by, photo: VenuePhoto) -> None:
+    """Take a photo off a venue; the file is deleted once the removal is committed."""
+    photo = VenuePhoto.objects.select_for_update().select_related("venue").get(pk=photo.pk)
+    venue = photo.venue
+    storage, name = photo.image.storage, photo.image.name
+    audit_record(
+        actor=by,
+        action="hall.venue.photo_removed",
+        obj=photo,
+        changes={"captions": [photo.captions, None]},
+        place_code=venue.place_code,
+    )
+    photo.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def venue_photos_order(*, by, venue: Venue, positions: dict) -> list[VenuePhoto]:
+    """Put a venue's photos in order by the position numbers staff gave them ({photo id: number}, every photo
+    of the venue once); equal numbers keep the photos' present order. They are numbered 1, 2, 3 … again."""
+    Venue.objects.select_for_update().filter(pk=venue.pk).first()
+    photos = list(VenuePhoto.objects.select_for_update().filter(venue=venue).order_by("position", "id"))
+    try:
+        wanted = {int(pk): int(number) for pk, number in positions.items()}
+    except (TypeError, ValueError, AttributeError):
+        wanted = None
+    if wanted is None or any(number < 1 for number in wanted.values()):
+        raise ValidationError({"positions": _("A position is a whole number, at least 1.")})
+    if set(wanted) != {photo.pk for photo in photos}:
+        raise ValidationError({"positions": _("Give a position to every photo of this living room.")})
+    present = {photo.pk: n for n, photo in enumerate(photos)}
+    ordered = sorted(photos, key=lambda photo: (wanted[photo.pk], present[photo.pk]))
+    before = [photo.pk for photo in photos]
+    for position, photo in enumerate(ordered, start=1):
+        if photo.position != position:
+            photo.position = position
+            photo.save(update_fields=["position"])
+    after = [photo.pk for photo in ordered]
+    audit_record(
+        actor=by,
+        action="hall.venue.photos_ordered",
+        obj=venue,
+        changes={"order": [before, after]} if before != after else {},
+        place_code=venue.place_code,
+    )
+    return ordered

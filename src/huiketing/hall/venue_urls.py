@@ -4,8 +4,10 @@ from django.urls import path
 
 from huiketing.hall import portal_views
 from huiketing.hall import venue_views as views
+from huiketing.hall.venue_photo_views import VenuePhotosView
 
 urlpatterns = [
+    path("staff/living-rooms/<int:pk>/photos/", VenuePhotosView.as_view(), name="staff-venue-photos"),
     path("living-rooms/", views.VenueListView.as_view(), name="venue-list"),
     path("living-rooms/<int:pk>/", views.VenueDetailView.as_view(), name="venue-detail"),
     path("services/", views.ItemListView.as_view(), name="item-list"),

@@ -12,6 +12,7 @@ import tempfile
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,9 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 
 from huiketing.core.permissions import PermissionRequiredMixin
+from huiketing.people import selectors as people_selectors
+from huiketing.people.models import ResidentStatus
+from huiketing.people.verification import masked_name
 from huiketing.people.xlsx import xlsx_cells, xlsx_download, xlsx_sheet
 
 from . import visit_selectors as selectors
@@ -185,8 +189,98 @@ class RateView(PermissionRequiredMixin, TemplateView):
 # Staff: the door --------------------------------------------------------------------------------------------
 
 
+WALK_IN_MATCHES = 20
+
+
 class WalkInForm(forms.Form):
+    """One person who came in without scanning: the purpose, optionally the service or event, and optionally
+    the resident, found by name in the registry the staff member covers (two steps without script: find,
+    then choose and record). Matches show masked names and ID numbers only."""
+
     purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=VisitPurpose.choices)
+    item = forms.TypedChoiceField(
+        label=gettext_lazy("Service (optional)"), coerce=int, required=False, empty_value=None
+    )
+    event = forms.TypedChoiceField(
+        label=gettext_lazy("Event (optional)"), coerce=int, required=False, empty_value=None
+    )
+    find = forms.CharField(label=gettext_lazy("Name to find"), required=False, max_length=50)
+    resident = forms.IntegerField(label=gettext_lazy("Resident"), required=False, widget=forms.RadioSelect)
+
+    def __init__(self, *args, venue, matches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = {i.pk: i for i in ServiceItem.objects.filter(venue=venue, is_active=True)}
+        day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        self.events = {
+            e.pk: e
+            for e in Event.objects.filter(
+                venue=venue,
+                is_cancelled=False,
+                starts_at__lt=day_start + timezone.timedelta(days=1),
+                ends_at__gte=day_start,
+            )
+        }
+        walk_in = [(pk, str(i)) for pk, i in self.items.items() if not i.needs_booking]
+        booked = [(pk, str(i)) for pk, i in self.items.items() if i.needs_booking]
+        self.fields["item"].choices = [("", "—")] + [
+            (label, group)
+            for label, group in ((_("Without booking"), walk_in), (_("Booked ahead"), booked))
+            if group
+        ]
+        self.fields["item"].error_messages["invalid_choice"] = _(
+            "This service is not offered in this living room."
+        )
+        self.fields["event"].choices = [("", "—")] + [(pk, str(e)) for pk, e in self.events.items()]
+        self.fields["event"].error_messages["invalid_choice"] = _(
+            "This event is not held in this living room."
+        )
+        self.fields["find"].widget.attrs.update(autocomplete="off")
+        self.fields["resident"].widget.choices = [("", _("Nobody named"))] + [
+            (resident.pk, resident.label) for resident in matches
+        ]
+
+    def clean_find(self):
+        return self.cleaned_data["find"].strip()
+
+    def chosen(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "purpose": data["purpose"],
+            "item": self.items.get(data.get("item")) if data.get("item") else None,
+            "event": self.events.get(data.get("event")) if data.get("event") else None,
+        }
+
+
+def walk_in_matches(*, user, name: str) -> tuple[list, bool]:
+    """Active residents in the user's registry scope whose name contains `name` (at most WALK_IN_MATCHES, and
+    whether there were more), each with a label of masked name, ID number and phone: enough to tell people
+    apart at the door, not to identify them. Nothing is revealed, so nothing is a full read."""
+    name = (name or "").strip()
+    if not name:
+        return [], False
+    found = list(
+        people_selectors.residents_for_user(
+            user=user, filters={"name": name, "status": ResidentStatus.ACTIVE}
+        )[: WALK_IN_MATCHES + 1]
+    )
+    for resident in found:
+        parts = (masked_name(resident.full_name), resident.id_number_masked, resident.phone_masked)
+        resident.label = " · ".join(part for part in parts if part)
+    return found[:WALK_IN_MATCHES], len(found) > WALK_IN_MATCHES
+
+
+def walk_in_resident(*, user, resident_id: int | None):
+    """The resident chosen for a walk-in: active and in the user's registry scope. A missing one and one out
+    of scope are refused alike."""
+    if resident_id is None:
+        return None
+    try:
+        resident = people_selectors.resident_get_for_user(user=user, resident_id=resident_id)
+    except Http404:
+        resident = None
+    if resident is None or resident.status != ResidentStatus.ACTIVE:
+        raise ValidationError({"resident": _("Choose the resident from the search results.")})
+    return resident
 
 
 class HeadCountForm(forms.Form):
@@ -195,10 +289,10 @@ class HeadCountForm(forms.Form):
 
 
 class DoorStaffView(PermissionRequiredMixin, TemplateView):
-    """The venue's door for staff: its QR code to print, a walk-in button, a head count, today's visits.
+    """The venue's door for staff: its QR code to print, a walk-in form, a head count, today's visits.
 
-    A walk-in or a head count for a service or an event is recorded by the purpose alone here; naming the
-    service item goes through the API and the services."""
+    A walk-in may name the service or event and the resident (found by name first: the "find" button shows
+    the matches, then "record" records the one chosen); a head count names only the purpose."""
 
     permission_required = "hall.record_visit"
     template_name = "hall/visit_door.html"
@@ -221,7 +315,9 @@ class DoorStaffView(PermissionRequiredMixin, TemplateView):
             qr_svg=qr_svg(url, scale=6),
             today=selectors.visits_today(venue=venue),
             can_renew=self.request.user.has_perm("hall.manage", venue),
-            walk_in_form=kwargs.get("walk_in_form") or WalkInForm(prefix="walk_in"),
+            walk_in_form=kwargs.get("walk_in_form") or WalkInForm(prefix="walk_in", venue=venue),
+            walk_in_more=kwargs.get("walk_in_more", False),
+            walk_in_searched=kwargs.get("walk_in_searched", False),
             head_count_form=kwargs.get("head_count_form") or HeadCountForm(prefix="head_count"),
         )
         return context
@@ -240,30 +336,48 @@ class DoorStaffView(PermissionRequiredMixin, TemplateView):
             )
             return redirect("hall:visit-door", pk=venue.pk)
         if "head_count-people" in request.POST:
-            form = HeadCountForm(request.POST, prefix="head_count")
-            context_key = "head_count_form"
-        else:
-            form = WalkInForm(request.POST, prefix="walk_in")
-            context_key = "walk_in_form"
+            return self.head_count(request, venue)
+        return self.walk_in(request, venue)
+
+    def head_count(self, request, venue):
+        form = HeadCountForm(request.POST, prefix="head_count")
         if form.is_valid():
             try:
-                if context_key == "head_count_form":
-                    services.visit_head_count(
-                        by=request.user,
-                        venue=venue,
-                        people=form.cleaned_data["people"],
-                        purpose=form.cleaned_data["purpose"],
-                    )
-                else:
-                    services.visit_record_walk_in(
-                        by=request.user, venue=venue, purpose=form.cleaned_data["purpose"]
-                    )
+                services.visit_head_count(
+                    by=request.user,
+                    venue=venue,
+                    people=form.cleaned_data["people"],
+                    purpose=form.cleaned_data["purpose"],
+                )
             except ValidationError as error:
                 _add_service_errors(form, error)
             else:
                 messages.success(request, _("Recorded."))
                 return redirect("hall:visit-door", pk=venue.pk)
-        return _no_cache(self.render_to_response(self.get_context_data(**{context_key: form}), status=400))
+        return _no_cache(self.render_to_response(self.get_context_data(head_count_form=form), status=400))
+
+    def walk_in(self, request, venue):
+        """The find button shows the residents matching the name (nothing recorded); otherwise the walk-in is
+        recorded, with the resident chosen among the matches, if any."""
+        name = (request.POST.get("walk_in-find") or "").strip()[:50]
+        matches, more = walk_in_matches(user=request.user, name=name)
+        form = WalkInForm(request.POST, prefix="walk_in", venue=venue, matches=matches)
+        if "walk_in-search" in request.POST:
+            context = self.get_context_data(walk_in_form=form, walk_in_more=more, walk_in_searched=bool(name))
+            return _no_cache(self.render_to_response(context))
+        if form.is_valid():
+            try:
+                resident = walk_in_resident(user=request.user, resident_id=form.cleaned_data["resident"])
+                services.visit_record_walk_in(
+                    by=request.user, venue=venue, resident=resident, **form.chosen()
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("Recorded."))
+                return redirect("hall:visit-door", pk=venue.pk)
+        context = self.get_context_data(walk_in_form=form, walk_in_more=more, walk_in_searched=bool(name))
+        return _no_cache(self.render_to_response(context, status=400))
 
 
 # Staff: the statistics --------------------------------------------------------------------------------------
