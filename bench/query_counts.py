@@ -200,6 +200,8 @@ ENDPOINTS = [
     ),
     ("GET /staff/votes/<vote>/", "gridleader", "session", "GET", "/staff/votes/{vote}/"),
     ("GET /staff/projects/", "community", "session", "GET", "/staff/projects/"),
+    ("GET /staff/festivals/", "community", "session", "GET", "/staff/festivals/"),
+    ("GET /staff/courses/new/", "community", "session", "GET", "/staff/courses/new/"),
     ("GET /staff/projects/<project>/", "city", "session", "GET", "/staff/projects/{project}/"),
     ("GET /staff/points/accounts/", "community", "session", "GET", "/staff/points/accounts/"),
     ("GET /staff/deliberation/", "city", "session", "GET", "/staff/deliberation/"),

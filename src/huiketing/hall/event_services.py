@@ -432,3 +432,242 @@ def attendance_record(*, by, event: Event, booking, present: bool) -> Attendance
     )
     audit_record(actor=by, action="hall.attendance.recorded", obj=event)
     return attendance
+
+
+# Staff changes: an event's details, festivals, removing photos, a whole attendance sheet -------------------
+
+EVENT_CHANGE_FIELDS = ["titles", "starts_at", "ends_at", "zone_id", "needs_registration", "performer_sign_up"]
+
+
+def is_course_session(event: Event) -> bool:
+    """A session of a course's term (registration is the term's), not an event of a festival series."""
+    return event.series_id is not None and event.series.festival_id is None
+
+
+def _slot_change(*, by, slot, capacity: int, starts_at, ends_at) -> None:
+    """Change a slot's places and times under its row lock. The places never go below those taken (the
+    check constraint would refuse it anyway); places added go to the waiting list in its order."""
+    from django.utils.translation import ngettext
+
+    from . import booking_services
+
+    locked = booking_services._lock_slot(slot)
+    if capacity < locked.taken:
+        raise ValidationError(
+            {
+                "capacity": ngettext(
+                    "%(taken)d place is already taken: give at least %(taken)d place.",
+                    "%(taken)d places are already taken: give at least %(taken)d places.",
+                    locked.taken,
+                )
+                % {"taken": locked.taken}
+            }
+        )
+    added = capacity > locked.capacity
+    locked.capacity, locked.starts_at, locked.ends_at = capacity, starts_at, ends_at
+    locked.save(update_fields=["capacity", "starts_at", "ends_at"])
+    if added:
+        booking_services._promote(locked, by=by, now=timezone.now())
+
+
+@transaction.atomic
+def event_update(
+    *,
+    by,
+    event: Event,
+    titles: dict,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    zone: Zone | None = None,
+    needs_registration: bool | None = None,
+    capacity: int | None = None,
+    performer_sign_up: bool | None = None,
+) -> Event:
+    """Change an event's titles, times, area and registration (None: leave as it is).
+
+    Refused while the living room (or the area) is closed at the new time, as `event_create` is. The places
+    change through the event's slot, never below the places already taken; registration is turned off only
+    while nobody has registered. A course's session has no places of its own: they are its whole term's."""
+    from huiketing.core.audit import diff, snapshot
+
+    from .booking_models import Slot
+
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("venue__service_point", "series")
+        .get(pk=event.pk)
+    )
+    if event.is_cancelled:
+        raise ValidationError({"is_cancelled": _("A cancelled event can no longer be changed.")})
+    _titles_check(titles)
+    _times_check(starts_at, ends_at)
+    _zone_check(event.venue, zone)
+    in_course = is_course_session(event)
+    if in_course and (needs_registration or capacity is not None):
+        raise ValidationError(
+            {"capacity": _("The places of a course are set for its whole term, not for one session.")}
+        )
+    slot = None if in_course else Slot.objects.filter(event=event).first()
+    if needs_registration is None:
+        needs_registration = slot is not None
+    if performer_sign_up is None:
+        performer_sign_up = event.performer_sign_up
+    if needs_registration and capacity is None and slot is not None:
+        capacity = slot.capacity
+    _capacity_check(needs_registration, capacity)
+    if not needs_registration and slot is not None and slot.bookings.exists():
+        raise ValidationError(
+            {
+                "needs_registration": _(
+                    "People have registered for this event, so registration stays on. Cancel the event "
+                    "instead if it will not take place."
+                )
+            }
+        )
+    if (starts_at, ends_at, zone.pk if zone else None) != (event.starts_at, event.ends_at, event.zone_id):
+        _open_check(event.venue, starts_at, ends_at, zone)
+    before = {**snapshot(event, EVENT_CHANGE_FIELDS), "capacity": slot.capacity if slot else None}
+    event.titles = titles
+    event.starts_at, event.ends_at, event.zone = starts_at, ends_at, zone
+    event.needs_registration = bool(needs_registration) and not in_course
+    event.performer_sign_up = bool(performer_sign_up)
+    event.full_clean(exclude=["created_by"])
+    event.save()
+    if needs_registration and slot is None:
+        _slot_create(
+            by=by, venue=event.venue, starts_at=starts_at, ends_at=ends_at, capacity=capacity, event=event
+        )
+    elif needs_registration:
+        _slot_change(by=by, slot=slot, capacity=capacity, starts_at=starts_at, ends_at=ends_at)
+    elif slot is not None:
+        slot.delete()
+    after = {**snapshot(event, EVENT_CHANGE_FIELDS), "capacity": capacity if needs_registration else None}
+    audit_record(actor=by, action="hall.event.changed", obj=event, changes=diff(before, after))
+    return event
+
+
+FESTIVAL_FIELDS = ["code", "names", "calendar", "month", "day", "is_active"]
+
+
+@transaction.atomic
+def festival_save(
+    *,
+    by,
+    festival: Festival | None = None,
+    code: str,
+    names: dict,
+    calendar: str,
+    month: int,
+    day: int,
+    is_active: bool = True,
+) -> Festival:
+    """Add a festival (no `festival`) or change one: a day of the Chinese lunar calendar or of the Gregorian
+    one, named in the installation's languages. The feasts of the Islamic calendar (Corban, Rozi) fall on a
+    day announced each year, which neither calendar gives: they are entered as dated events instead."""
+    import calendar as calendar_module
+    import re
+
+    from huiketing.core.audit import diff, snapshot
+
+    code = (code or "").strip().lower()
+    names = {lang: str(name).strip() for lang, name in (names or {}).items() if str(name or "").strip()}
+    errors = {}
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", code) or len(code) > 40:
+        errors["code"] = _("Give a short code of Latin letters, digits and hyphens, such as “nowruz”.")
+    elif Festival.objects.filter(code=code).exclude(pk=festival.pk if festival else None).exists():
+        errors["code"] = _("Another festival already has this code.")
+    if not names:
+        errors["names"] = _("Give the name in at least one language.")
+    if calendar not in Festival.Calendar.values:
+        errors["calendar"] = _("Choose the Chinese lunar calendar or the Gregorian calendar.")
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        errors["month"] = _("Give a month from 1 to 12.")
+    elif calendar in Festival.Calendar.values:
+        # A lunar month has 29 or 30 days; a Gregorian 29 February is kept (it falls on the 28th in a
+        # common year).
+        last = 30 if calendar == Festival.Calendar.LUNAR else calendar_module.monthrange(2024, month)[1]
+        if not isinstance(day, int) or not 1 <= day <= last:
+            errors["day"] = _("This month has days 1 to %(last)d.") % {"last": last}
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(festival, FESTIVAL_FIELDS) if festival else {}
+    festival = festival or Festival()
+    festival.code, festival.names, festival.calendar = code, names, calendar
+    festival.month, festival.day, festival.is_active = month, day, bool(is_active)
+    try:
+        with transaction.atomic():
+            festival.save()
+    except IntegrityError:
+        raise ValidationError({"code": _("Another festival already has this code.")}) from None
+    audit_record(
+        actor=by,
+        action="hall.festival.changed" if before else "hall.festival.created",
+        obj=festival,
+        changes=diff(before, snapshot(festival, FESTIVAL_FIELDS)),
+    )
+    return festival
+
+
+@transaction.atomic
+def gallery_photo_remove(*, by, photo: GalleryPhoto) -> None:
+    """Take a photo out of an event's gallery; its file goes once the removal is committed."""
+    photo = (
+        GalleryPhoto.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .filter(pk=photo.pk)
+        .first()
+    )
+    if photo is None:
+        raise ValidationError({"photo": _("This photo is no longer in the gallery.")})
+    audit_record(actor=by, action="hall.gallery.photo_removed", obj=photo, place_code=photo.event.place_code)
+    name = photo.image.name
+    storage = GalleryPhoto._meta.get_field("image").storage
+    photo.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def attendance_save(*, by, event: Event, present: Iterable[int], now=None) -> dict[str, int]:
+    """Save an attendance sheet at once: the people ticked (`present`, booking ids) came, the others did not.
+
+    At a course's session each person holds the term's booking and attendance is recorded per session
+    (`attendance_record`); at a single event the booking itself is marked attended or not come
+    (`booking_services.attendance_mark`, which asks that the staff serve the venue). Refused before the event
+    has begun, for a cancelled one, and when someone ticked no longer holds a place (the sheet is stale)."""
+    from . import booking_services
+    from .booking_models import Booking, BookingStatus
+
+    now = now or timezone.now()
+    event = Event.objects.select_related("series").get(pk=event.pk)
+    if event.is_cancelled:
+        raise ValidationError({"present": _("This event is cancelled.")})
+    if event.starts_at > now:
+        raise ValidationError({"present": _("Attendance is taken once the event has begun.")})
+    present = set(present)
+    in_course = is_course_session(event)
+    if in_course:
+        bookings = Booking.objects.filter(
+            slot__series_id=event.series_id, status__in=[BookingStatus.CONFIRMED, BookingStatus.ATTENDED]
+        )
+    else:
+        bookings = Booking.objects.filter(
+            slot__event=event,
+            status__in=[BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW],
+        )
+    bookings = list(bookings.select_related("slot").order_by("id"))
+    if present - {booking.pk for booking in bookings}:
+        raise ValidationError(
+            {"present": _("Someone ticked no longer holds a place: reload the sheet and save it again.")}
+        )
+    if in_course:
+        recorded = set(Attendance.objects.filter(event=event).values_list("booking_id", flat=True))
+        for booking in bookings:
+            if (booking.pk in present) != (booking.pk in recorded):
+                attendance_record(by=by, event=event, booking=booking, present=booking.pk in present)
+    else:
+        for booking in bookings:
+            came, marked = booking.pk in present, booking.status == BookingStatus.ATTENDED
+            if booking.status == BookingStatus.CONFIRMED or marked != came:
+                booking_services.attendance_mark(by=by, booking=booking, attended=came, now=now)
+    return {"expected": len(bookings), "present": len(present)}

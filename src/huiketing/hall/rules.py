@@ -5,8 +5,8 @@ closures, events, the visits statistics)."""
 
 import rules
 
-from huiketing.core.rules import covers_place, is_admin
-from huiketing.people.models import COMMUNITY_AND_ABOVE, REGISTRY_ROLES
+from huiketing.core.rules import covers_place, has_role, is_admin
+from huiketing.people.models import COMMUNITY_AND_ABOVE, REGISTRY_ROLES, Role
 
 rules.add_perm("hall.book", rules.is_authenticated)
 rules.add_perm("hall.view_staff", covers_place(*REGISTRY_ROLES))
@@ -14,6 +14,8 @@ rules.add_perm("hall.record_visit", covers_place(*REGISTRY_ROLES))
 rules.add_perm("hall.book_for_resident", covers_place(*REGISTRY_ROLES))
 rules.add_perm("hall.manage", covers_place(*COMMUNITY_AND_ABOVE))
 rules.add_perm("hall.view_statistics", covers_place(*REGISTRY_ROLES))
+# Festivals belong to the whole installation, not to a place: city officers and administrators keep them.
+rules.add_perm("hall.manage_festivals", has_role(Role.CITY_OFFICER))
 
 
 @rules.predicate(name="is_the_visitor")

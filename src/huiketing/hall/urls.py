@@ -7,5 +7,6 @@ urlpatterns: list = [
     path("", include("huiketing.hall.venue_urls")),
     path("", include("huiketing.hall.visit_urls")),
     path("", include("huiketing.hall.event_urls")),
+    path("", include("huiketing.hall.event_staff_urls")),
     path("", include("huiketing.hall.booking_urls")),
 ]
