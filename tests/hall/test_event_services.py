@@ -140,6 +140,92 @@ def test_festival_series_expands_three_years_idempotently(event_venue, manager):
 
     assert any(job.task is festival_series_expand_task for job in REGISTRY.values())
     assert festival_series_expand_task.call(today="2027-01-10") == 0
+    # A festival no longer celebrated gets no new events, though its series is still active.
+    Festival.objects.filter(pk=festival.pk).update(is_active=False)
+    assert services.festival_series_expand_all(today=datetime.date(2028, 1, 10)) == 0
+    assert series.sessions.count() == 4
+
+
+def test_cancelling_an_event_cancels_its_registrations_and_tells_everyone(event_venue, manager, make_user):
+    from huiketing.core.models import Notification
+    from huiketing.hall.models import Booking, Slot
+
+    event = services.event_create(
+        by=manager,
+        venue=event_venue,
+        kind=EventKind.SCREENING,
+        titles={"en": "Film"},
+        starts_at=at(2, 14),
+        ends_at=at(2, 16),
+        needs_registration=True,
+        capacity=1,
+    )
+    placed, waiting = make_user("ev_placed"), make_user("ev_waiting")
+    assert services.event_register(by=placed, event=event).status == BookingStatus.CONFIRMED
+    assert services.event_register(by=waiting, event=event).status == BookingStatus.WAITING
+    services.event_cancel(by=manager, event=event, reason="The projector broke.")
+    assert set(Booking.objects.filter(slot__event=event).values_list("status", flat=True)) == {
+        BookingStatus.CANCELLED
+    }
+    assert Slot.objects.get(event=event).taken == 0
+    told = Notification.objects.filter(kind="hall.event_cancelled")
+    assert sorted(told.values_list("recipient__username", flat=True)) == ["ev_placed", "ev_waiting"]
+    with translation.override("en"):
+        from huiketing.core.notifications import notification_render
+
+        assert "The projector broke." in notification_render(told.first()).body
+    with pytest.raises(ValidationError):
+        services.event_cancel(by=manager, event=event)
+
+
+def test_moving_an_event_tells_those_signed_up(event_venue, manager, make_user):
+    from huiketing.core.models import Notification
+
+    event = services.event_create(
+        by=manager,
+        venue=event_venue,
+        kind=EventKind.LECTURE,
+        titles={"en": "Talk"},
+        starts_at=at(2, 14),
+        ends_at=at(2, 15),
+        needs_registration=True,
+        capacity=5,
+    )
+    services.event_register(by=make_user("ev_listener"), event=event)
+    services.event_update(
+        by=manager, event=event, titles={"en": "Talk on savings"}, starts_at=at(2, 14), ends_at=at(2, 15)
+    )
+    assert not Notification.objects.filter(kind="hall.event_moved").exists()  # the time did not change
+    services.event_update(
+        by=manager, event=event, titles={"en": "Talk"}, starts_at=at(3, 15), ends_at=at(3, 16)
+    )
+    told = Notification.objects.get(kind="hall.event_moved")
+    assert told.recipient.username == "ev_listener"
+    assert told.params["when"].endswith("15:00")
+
+
+def test_cancelling_a_session_of_a_course_keeps_the_term_and_tells_its_people(
+    event_venue, manager, make_user
+):
+    from huiketing.core.models import Notification
+    from huiketing.hall.models import Booking
+
+    series = services.series_create(
+        by=manager,
+        venue=event_venue,
+        titles={"en": "Calligraphy"},
+        sessions=[(at(7 * n + 2), at(7 * n + 2, 11)) for n in range(3)],
+        capacity=5,
+    )
+    sessions = list(series.sessions.order_by("starts_at"))
+    services.event_register(by=make_user("ev_student"), event=sessions[0])
+    services.event_cancel(by=manager, event=sessions[1], reason="Holiday.")
+    assert Booking.objects.get(slot__series=series).status == BookingStatus.CONFIRMED
+    series.slot.refresh_from_db()
+    assert series.slot.taken == 1
+    assert list(
+        Notification.objects.filter(kind="hall.event_cancelled").values_list("recipient__username", flat=True)
+    ) == ["ev_student"]
 
 
 def test_programme_sign_up_accept_decline_and_order(event_venue, manager, make_user):

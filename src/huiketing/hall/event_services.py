@@ -8,10 +8,14 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huiketing.core.audit import audit_record
+from huiketing.core.i18n import pick
+from huiketing.core.notifications import notification_kind_register, notify
 
 from .event_models import Attendance, Event, EventKind, EventSeries, Festival, GalleryPhoto, Performer
 from .festivals import festival_date
@@ -114,14 +118,71 @@ def event_create(
     return event
 
 
-@transaction.atomic
-def event_cancel(*, by, event: Event, reason: str = "") -> Event:
-    event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.is_cancelled:
-        raise ValidationError({"is_cancelled": _("This event is already cancelled.")})
-    event.is_cancelled = True
-    event.save(update_fields=["is_cancelled"])
-    audit_record(actor=by, action="hall.event.cancelled", obj=event, reason=reason)
+notification_kind_register(
+    "hall.event_cancelled",
+    title=gettext_lazy("An event you signed up for is cancelled"),
+    body=gettext_lazy("“%(what)s” on %(when)s at %(venue)s is cancelled. %(reason)s"),
+)
+
+notification_kind_register(
+    "hall.event_moved",
+    title=gettext_lazy("An event you signed up for has changed"),
+    body=gettext_lazy("“%(what)s” is now on %(when)s at %(where)s."),
+)
+
+
+def event_cancel(*, by, event: Event, reason: str = "", now: datetime.datetime | None = None) -> Event:
+    """Cancel an event and tell those signed up for it. The registrations of an event of its own are cancelled
+    with it (its places freed, its waiting list ended); those of a course's session stay, for the term goes
+    on, and its people are told that this session will not take place."""
+    from . import booking_services
+    from .booking_models import ACTIVE_STATUSES, Booking, BookingStatus, Slot
+
+    now = now or timezone.now()
+    with booking_services._writer_turn(), transaction.atomic():
+        event = Event.objects.select_for_update().select_related("venue__service_point").get(pk=event.pk)
+        if event.is_cancelled:
+            raise ValidationError({"is_cancelled": _("This event is already cancelled.")})
+        event.is_cancelled = True
+        event.save(update_fields=["is_cancelled"])
+        slot = _slot_of(event)
+        bookings = []
+        cancelled = 0
+        if slot is not None:
+            slot = booking_services._lock_slot(slot)
+            bookings = list(
+                Booking.objects.filter(slot=slot, status__in=ACTIVE_STATUSES).select_related(
+                    "user", "resident__account"
+                )
+            )
+            if slot.event_id == event.pk:
+                cancelled = Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(
+                    status=BookingStatus.CANCELLED, updated_at=now
+                )
+                Slot.objects.filter(pk=slot.pk).update(taken=0)
+        audit_record(
+            actor=by,
+            action="hall.event.cancelled",
+            obj=event,
+            place_code=event.place_code,
+            reason=reason,
+            changes={"is_cancelled": [False, True], "bookings_cancelled": [None, cancelled]},
+        )
+        recipients = {user.pk: user for booking in bookings for user in booking_services._recipients(booking)}
+        if recipients:
+            notify(
+                recipients=list(recipients.values()),
+                kind="hall.event_cancelled",
+                params={
+                    "what": pick(event.titles)[:80],
+                    "when": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    "venue": event.venue.name[:80],
+                    "reason": reason[:200],
+                },
+                link=reverse("hall:event-detail", args=[event.pk]),
+                obj=event,
+                now=now,
+            )
     return event
 
 
@@ -266,9 +327,9 @@ def festival_series_expand(*, by, series: EventSeries, today: datetime.date | No
 def festival_series_expand_all(*, today: datetime.date | None = None) -> int:
     """The weekly job: every active festival series gets its events of the coming years."""
     count = 0
-    for series in EventSeries.objects.filter(festival__isnull=False, is_active=True).select_related(
-        "festival", "venue", "zone"
-    ):
+    for series in EventSeries.objects.filter(
+        festival__isnull=False, festival__is_active=True, is_active=True
+    ).select_related("festival", "venue", "zone"):
         count += len(festival_series_expand(by=None, series=series, today=today))
     return count
 
@@ -527,6 +588,7 @@ def event_update(
     if (starts_at, ends_at, zone.pk if zone else None) != (event.starts_at, event.ends_at, event.zone_id):
         _open_check(event.venue, starts_at, ends_at, zone)
     before = {**snapshot(event, EVENT_CHANGE_FIELDS), "capacity": slot.capacity if slot else None}
+    moved = (starts_at, zone.pk if zone else None) != (event.starts_at, event.zone_id)
     event.titles = titles
     event.starts_at, event.ends_at, event.zone = starts_at, ends_at, zone
     event.needs_registration = bool(needs_registration) and not in_course
@@ -543,7 +605,37 @@ def event_update(
         slot.delete()
     after = {**snapshot(event, EVENT_CHANGE_FIELDS), "capacity": capacity if needs_registration else None}
     audit_record(actor=by, action="hall.event.changed", obj=event, changes=diff(before, after))
+    if moved:
+        _tell_of_move(event)
     return event
+
+
+def _tell_of_move(event: Event) -> None:
+    """Those signed up for an event (or its course) are told its new time and place."""
+    from . import booking_services
+    from .booking_models import ACTIVE_STATUSES, Booking
+
+    slot = _slot_of(event)
+    if slot is None:
+        return
+    bookings = Booking.objects.filter(slot=slot, status__in=ACTIVE_STATUSES).select_related(
+        "user", "resident__account"
+    )
+    recipients = {user.pk: user for booking in bookings for user in booking_services._recipients(booking)}
+    if recipients:
+        notify(
+            recipients=list(recipients.values()),
+            kind="hall.event_moved",
+            params={
+                "what": pick(event.titles)[:80],
+                "when": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "where": " · ".join(
+                    name[:80] for name in (event.venue.name, str(event.zone) if event.zone_id else "") if name
+                ),
+            },
+            link=reverse("hall:event-detail", args=[event.pk]),
+            obj=event,
+        )
 
 
 FESTIVAL_FIELDS = ["code", "names", "calendar", "month", "day", "is_active"]
