@@ -170,6 +170,9 @@ ENDPOINTS = [
         "GET",
         "/api/v1/points/leaderboard/?place={community}",
     ),
+    # Living rooms: the events and festivals API.
+    ("GET /api/v1/events/", "", "session", "GET", "/api/v1/events/"),
+    ("GET /api/v1/festivals/", "", "session", "GET", "/api/v1/festivals/"),
     # ... as the `resident` sees them, and its own.
     ("GET /deliberation/<topic>/ (signed in)", "resident", "session", "GET", "/deliberation/{topic}/"),
     ("GET /meetings/mine/", "resident", "session", "GET", "/meetings/mine/"),

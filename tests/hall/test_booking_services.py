@@ -317,6 +317,26 @@ def test_package_books_every_part_together(make_slot, party_day, room, make_user
     assert sorted(Slot.objects.values_list("taken", flat=True)) == [15, 15, 15]
 
 
+def test_a_party_member_books_only_for_an_organisation_of_their_own_community(
+    make_slot, party_day, room, make_user, tree, english
+):
+    package, screening, guide = party_day
+    start = tomorrow_at(14)
+    for part in ({"item": screening}, {"item": guide}, {"zone": room}):
+        make_slot(capacity=60, starts_at=start, **part)
+    elsewhere = make_user("t_far_member", Role.PARTY_MEMBER, tree.grids[-1].code)
+    branch = Organisation.objects.create(kind="other", names={"en": "Branch"}, place_code=tree.grids[0].code)
+    assert tree.grids[-1].code[:12] != branch.place_code[:12]
+    for attempt in (
+        lambda: services.package_book(by=elsewhere, package=package, starts_at=start, organisation=branch),
+        lambda: services.booking_make(by=elsewhere, slot=Slot.objects.get(zone=room), organisation=branch),
+    ):
+        with pytest.raises(ValidationError) as error:
+            attempt()
+        assert error.value.messages == ["You cannot book for this organisation."]
+    assert not Booking.objects.exists()
+
+
 def test_package_is_all_or_nothing_naming_the_full_part(make_slot, party_day, room, officer, tree, english):
     package, screening, guide = party_day
     start = tomorrow_at(14)

@@ -7,7 +7,7 @@ tests.test_permission_matrix inside their body (the main module imports this pac
 
 import importlib
 
-PARTS = ("points", "meetings", "projects", "hall", "hall_event_staff", "hall_venue_staff")
+PARTS = ("points", "meetings", "projects", "hall", "hall_api_events", "hall_event_staff", "hall_venue_staff")
 
 
 def merged(name: str) -> dict:

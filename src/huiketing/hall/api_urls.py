@@ -6,4 +6,5 @@ urlpatterns: list = [
     path("", include("huiketing.hall.venue_api_urls")),
     path("", include("huiketing.hall.visit_api_urls")),
     path("", include("huiketing.hall.booking_api_urls")),
+    path("", include("huiketing.hall.event_api_urls")),
 ]

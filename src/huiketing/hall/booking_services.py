@@ -147,14 +147,20 @@ def _is_staff_for(by, slot: Slot) -> bool:
 
 
 def _may_book_for(by, organisation: Organisation, place) -> bool:
-    """Who books in an organisation's name: its own accounts, a party member for their branch (party
-    branches hold no accounts of their own), or the staff serving the venue."""
-    from huiketing.core.scope import organisation_ids, role_set
+    """Who books in an organisation's name: its own accounts, a party member for an organisation of the
+    community they are registered in (party branches hold no accounts of their own), or the staff serving
+    the venue for an organisation of the venue's community."""
+    from huiketing.core.scope import EVERYTHING, organisation_ids, role_codes
 
-    return (
-        organisation.pk in organisation_ids(by)
-        or Role.PARTY_MEMBER in role_set(by)
-        or by.has_perm("hall.book_for_resident", place)
+    if organisation.pk in organisation_ids(by):
+        return True
+    community = organisation.place_code[:12]
+    if community and any(
+        code and code[:12] == community for code in role_codes(by, roles=[Role.PARTY_MEMBER])
+    ):
+        return True
+    return by.has_perm("hall.book_for_resident", place) and (
+        community == place.place_code[:12] or EVERYTHING in role_codes(by)
     )
 
 
@@ -595,11 +601,16 @@ def package_book(
         raise _invalid("package", _("This package has no parts to book."))
     found = []
     for name, query in parts:
-        slot = (
-            Slot.objects.filter(query, venue=package.venue, starts_at__lte=starts_at, ends_at__gt=starts_at)
-            .order_by("starts_at", "id")
-            .first()
-        )
+        # Read in this process's writer turn too: SQLite's shared cache refuses to read a table another
+        # thread is writing ("table is locked") instead of waiting.
+        with _writer_turn():
+            slot = (
+                Slot.objects.filter(
+                    query, venue=package.venue, starts_at__lte=starts_at, ends_at__gt=starts_at
+                )
+                .order_by("starts_at", "id")
+                .first()
+            )
         if slot is None:
             raise BookingRefused(
                 _("“%(part)s” of the package has no time at %(when)s.")

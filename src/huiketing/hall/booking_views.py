@@ -79,6 +79,13 @@ class ItemBookView(_BookView):
     def slots(self, thing):
         return selectors.slots_upcoming(item=thing)
 
+    def get(self, request, *args, **kwargs):
+        item = self.thing()
+        if item.is_package:
+            # A package has no slots of its own: its parts are booked together on the package's page.
+            return redirect("hall:package-book", item=item.pk)
+        return super().get(request, *args, **kwargs)
+
 
 class RoomBookView(_BookView):
     kind = "zone"

@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("", include("huiketing.hall.event_urls")),
     path("", include("huiketing.hall.event_staff_urls")),
     path("", include("huiketing.hall.booking_urls")),
+    path("", include("huiketing.hall.package_urls")),
 ]
