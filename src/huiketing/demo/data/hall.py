@@ -439,6 +439,24 @@ CLASS_TERM = _t(
     "قارتتار كاليگرافيا سىنىبى (كۇزگى مەرزىم)",
     "Calligraphy for seniors (autumn term)",
 )
+DOMBRA_CLASS = _t(
+    "老年冬不拉弹唱班（冬季学期）",
+    "ياشانغانلار دومبىرا چېلىپ ناخشا ئېيتىش سىنىپى (قىشلىق مەۋسۇم)",
+    "قارتتاردىڭ دومبىرامەن ءان سالۋ سىنىبى (قىسقى مەرزىم)",
+    "Dombra and song for seniors (winter term)",
+)
+DOMBRA_DESCRIPTION = _t(
+    "每周四上午，由社区文艺骨干教授冬不拉基本指法和民歌弹唱。自带乐器，也可借用活动室的冬不拉。",
+    "ھەر پەيشەنبە چۈشتىن بۇرۇن، مەھەللە سەنئەت ئاكتىپلىرى دومبىرانىڭ ئاساسىي بارماق ئۇسۇللىرى ۋە خەلق "
+    "ناخشىلىرىنى ئۆگىتىدۇ. چالغۇڭىزنى ئېلىپ كېلىڭ ياكى پائالىيەت ئۆيىدىكى دومبىرانى ئارىيەتكە ئېلىڭ.",
+    "ءار بەيسەنبى ساعات تۇسكە دەيىن، قاۋىمنىڭ ونەر بەلسەندىلەرى دومبىرانىڭ نەگىزگى ساۋساق تاسىلدەرىن جانە "
+    "حالىق اندەرىن ۇيرەتەدى. اسپابىڭىزدى الا كەلىڭىز نەمەسە بەلسەندىلىك بولمەسىنىڭ دومبىراسىن الىڭىز.",
+    "Thursday mornings: the basic fingering of the dombra and folk songs, taught by the community's "
+    "musicians. Bring your own instrument or borrow one of the activity room's.",
+)
+# Places in the dombra class, and how many the community's staff have enrolled on residents' behalf: one left.
+DOMBRA_PLACES = 12
+DOMBRA_ENROLLED = 11
 SCREENING = _t(
     "红色影院：《长津湖》",
     "قىزىل كىنوخانا: «چاڭجىن كۆلى»",
