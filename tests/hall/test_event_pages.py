@@ -1,5 +1,5 @@
-"""The residents' pages of events and courses: the list and its filters, an event's page, enrolling in a course
-term from its page (and back to it), the waiting list, cancelling, and the queries of the list."""
+"""The residents' pages of events and courses: the list and its filters, an event's page, enrolling in a
+course term from its page (and back to it), the waiting list, cancelling, and the queries of the list."""
 
 import datetime
 import re
