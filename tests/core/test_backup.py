@@ -29,10 +29,13 @@ CHECKSUMS = (
 CHANGE = """
 from huiketing.core.audit import audit_record
 from huiketing.people.models import Resident
-# Residents who took part in no meeting, vote or project: those records protect the people they count.
+# Residents who took part in no meeting, vote, project or booking: those records protect the people counted.
 doomed = list(
     Resident.objects.filter(
-        meeting_participations__isnull=True, ballots__isnull=True, project_participations__isnull=True
+        meeting_participations__isnull=True,
+        ballots__isnull=True,
+        project_participations__isnull=True,
+        bookings__isnull=True,
     )
     .order_by("pk")
     .values_list("pk", flat=True)[:5]
