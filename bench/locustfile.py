@@ -13,6 +13,7 @@ import os
 if os.environ.get("BENCH_TARGET", "mixed") == "floor":
     from scenarios.floor import FloorUser  # noqa: F401
 else:
+    from scenarios.hall import LivingRoomApp, LivingRoomVisitor  # noqa: F401
     from scenarios.public import AppClient, PublicVisitor  # noqa: F401
     from scenarios.registry import GridLeader, OfficeStaff  # noqa: F401
     from scenarios.residents import ResidentApp, ResidentWeb  # noqa: F401
