@@ -86,6 +86,10 @@ def test_the_demo_living_rooms(hall_demo):
     assert all(set(item.names) == {"zh-hans", "ug", "kk", "en"} for item in ServiceItem.objects.all())
     package = ServiceItem.objects.filter(code="party-day").first()
     assert set(package.components.values_list("code", flat=True)) == {"red-cinema"}
+    # Every afternoon of the coming weeks the screening and the room are free together: a branch can book it.
+    from huiketing.hall.package_selectors import package_times
+
+    assert len(package_times(package=package, party_size=30)) >= demo_hall.SLOT_DAYS - 1
 
     # The coming weeks: slots in every venue, one closure, no slot on the closed day.
     assert Slot.objects.values("venue").distinct().count() == 27

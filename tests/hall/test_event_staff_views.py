@@ -280,6 +280,17 @@ def test_programme_accept_decline_and_order(staff_client, venue, make_user):  # 
     assert text.index("Group 1") < text.index("Group 0")
 
 
+def test_the_programme_isolates_and_escapes_what_performers_typed(staff_client, venue, make_user):  # noqa: F811
+    event = make_event(venue, performer_sign_up=True)
+    performer = services.performer_sign_up(
+        by=make_user("es_x"), event=event, group_name="金山<b>合唱团</b>", act="《我和我的祖国》"
+    )
+    services.performer_decide(by=None, performer=performer, status="accepted")
+    text = staff_client.get(reverse("hall:staff-event-programme", args=[event.pk]), **EN).content.decode()
+    assert "<bdi>金山&lt;b&gt;合唱团&lt;/b&gt;</bdi> (<bdi>《我和我的祖国》</bdi>)" in text
+    assert "<b>合唱团" not in text
+
+
 def test_programme_refusals(staff_client, venue, make_user):  # noqa: F811
     event = make_event(venue, performer_sign_up=True)
     performer = services.performer_sign_up(by=make_user("es_p"), event=event, group_name="Choir", act="Song")

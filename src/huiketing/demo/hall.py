@@ -3,9 +3,10 @@ service points had none there) and the 4 business-district living rooms, 10 of t
 
 Every venue opens daily 09:00–20:00 and has the same seven zones (everyday services, leisure, deliberation,
 reading room, a 60-seat red cinema, a 30-seat classroom and a bookable activity room) and the same catalogue
-of 32 service items (`data.hall.ITEMS`), the theme party-day package holding a screening, the activity room
-and a guide. The coming two weeks hold places to book: the activity room twice a day, free haircuts
-and legal advice once a day. The centre community's venue holds a term of calligraphy classes, a winter
+of 32 service items (`data.hall.ITEMS`), the theme party-day package holding a red-cinema screening and the
+activity room. The coming two weeks hold places to book: the activity room twice a day, a red-cinema
+screening every afternoon at the time of the room's second sitting (so the party-day package can be booked),
+free haircuts and legal advice once a day. The centre community's venue holds a term of calligraphy classes, a winter
 term of dombra for seniors with one place left (the community's staff enrolled eleven residents at the desk),
 a screening, a gala with three performers on its programme, and its yearly Double Ninth and Mid-Autumn events
 (expanded for the coming years); one other venue closes for a day for repairs.
@@ -84,6 +85,8 @@ SLOT_DAYS = 14
 DAILY_SLOTS = (
     ("activity", 10, 12, 40),
     ("activity", 15, 17, 40),
+    # The afternoon screening, at the activity room's time: with it the theme party-day package can be booked.
+    ("red-cinema", 15, 17, 60),
     ("haircut", 10, 11, 6),
     ("legal-advice", 16, 17, 4),
 )

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
@@ -243,7 +244,11 @@ class ProgrammeOrderForm(forms.Form):
         self.performers = performers
         for index, performer in enumerate(performers, start=1):
             self.fields[f"position_{performer.pk}"] = forms.IntegerField(
-                label=f"{performer.group_name} ({performer.act})", min_value=1, max_value=999, initial=index
+                # Names typed by people, in any script: each isolated, and escaped by format_html.
+                label=format_html("<bdi>{}</bdi> (<bdi>{}</bdi>)", performer.group_name, performer.act),
+                min_value=1,
+                max_value=999,
+                initial=index,
             )
 
     def order(self) -> list[int]:
