@@ -6,9 +6,9 @@ reading room, a 60-seat red cinema, a 30-seat classroom and a bookable activity 
 of 32 service items (`data.hall.ITEMS`), the theme party-day package holding a red-cinema screening and the
 activity room. The coming two weeks hold places to book: the activity room twice a day, a red-cinema
 screening every afternoon at the time of the room's second sitting (so the party-day package can be booked),
-free haircuts and legal advice once a day. The centre community's venue holds a term of calligraphy classes, a winter
-term of dombra for seniors with one place left (the community's staff enrolled eleven residents at the desk),
-a screening, a gala with three performers on its programme, and its yearly Double Ninth and Mid-Autumn events
+free haircuts and legal advice once a day. The centre community's venue holds a term of calligraphy
+classes, a winter term of dombra for seniors with one place left (the community's staff enrolled eleven
+residents at the desk), a screening, a gala with three performers on its programme, and its yearly Double Ninth and Mid-Autumn events
 (expanded for the coming years); one other venue closes for a day for repairs.
 
 Venues, slots of the centre's venue, events, series, the programme and the closure go through the hall
