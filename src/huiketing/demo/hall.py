@@ -8,8 +8,8 @@ activity room. The coming two weeks hold places to book: the activity room twice
 screening every afternoon at the time of the room's second sitting (so the party-day package can be booked),
 free haircuts and legal advice once a day. The centre community's venue holds a term of calligraphy
 classes, a winter term of dombra for seniors with one place left (the community's staff enrolled eleven
-residents at the desk), a screening, a gala with three performers on its programme, and its yearly Double Ninth and Mid-Autumn events
-(expanded for the coming years); one other venue closes for a day for repairs.
+residents at the desk), a screening, a gala with three performers on its programme, and its yearly Double
+Ninth and Mid-Autumn events (expanded for the coming years); one other venue closes for a day for repairs.
 
 Venues, slots of the centre's venue, events, series, the programme and the closure go through the hall
 services. Zones, the catalogue, the other venues' slots and the visits are written in bulk, with one summary
