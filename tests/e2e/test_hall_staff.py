@@ -61,7 +61,8 @@ def test_staff_run_the_living_room_from_the_header(open_page, lang, viewport):
     _follow(page, "main table a[href^='/staff/events/']", has_text=DOMBRA_CLASS[lang])
     _follow(page, "main a[href$='/attendance/']")
     names = page.locator("main table.sheet tbody td label").all_inner_texts()
-    assert len(names) == DOMBRA_PLACES - 1, names
+    # The eleven enrolled at the desk, and the one who took the last place if the class test ran before.
+    assert DOMBRA_PLACES - 1 <= len(names) <= DOMBRA_PLACES, names
     assert all("*" in name for name in names), names
     check_page(page, lang=lang, viewport=viewport, name="hall-staff-attendance", axe=True)
 
