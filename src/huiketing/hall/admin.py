@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huiketing.core.admin_base import ReadOnlyAdmin
 from huiketing.core.audit import audit_record, diff, snapshot
 from huiketing.core.i18n import pick
 from huiketing.places.models import Level, Place, ServicePoint
@@ -30,19 +31,6 @@ from .booking_models import Booking, Slot
 from .event_models import Attendance, Event, EventSeries, Festival, GalleryPhoto, Performer
 from .models import Audience, Closure, ServiceItem, Venue, VenuePhoto, Zone
 from .visit_models import Visit, VisitTally
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse and search only: a change made here would bypass the workflow and its audit entries."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class _CheckOnly(Exception):

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from huiketing.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from huiketing.meetings.models import (
     AgendaItem,
     Ballot,
@@ -26,37 +27,13 @@ from huiketing.meetings.models import (
     VoteStatus,
 )
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse and search only: a change made here would bypass the workflow and its audit entries."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 # Deliberation: topics, their options, comments, reports and supports ---------------------------------------
 
 
-class TopicOptionInline(admin.TabularInline):
+class TopicOptionInline(ReadOnlyInline):
     model = TopicOption
-    extra = 0
     fields = ["position", "title", "description"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Topic)
@@ -137,21 +114,11 @@ class MeetingKindAdmin(admin.ModelAdmin):
         return False
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ReadOnlyInline):
     model = AgendaItem
-    extra = 0
     fields = ["position", "title", "decision", "notice_status", "notice_ends_on", "effective_at"]
     readonly_fields = fields
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Meeting)
@@ -193,20 +160,10 @@ class MinutesAdmin(ReadOnlyAdmin):
 # show only who voted, how and when (they hold nothing more); its tallies show once it is closed. ---------
 
 
-class VoteOptionInline(admin.TabularInline):
+class VoteOptionInline(ReadOnlyInline):
     model = VoteOption
-    extra = 0
     fields = ["position", "label", "meaning", "result_count"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Vote)

@@ -3,18 +3,9 @@ keeps the timeline, the audit log and the matter a project carries out true."""
 
 from django.contrib import admin
 
+from huiketing.core.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Milestone, Party, Project
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class MilestoneInline(ReadOnlyInline):
@@ -28,18 +19,9 @@ class PartyInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "place_code", "status", "budget", "spent", "due_on", "created_at"]
     list_filter = ["status", "funding_source"]
     search_fields = ["title", "place_code"]
     ordering = ["-created_at", "-id"]
     inlines = [MilestoneInline, PartyInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
