@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huiketing.core.admin_base import ReadOnlyAdmin
 from huiketing.core.audit import audit_record, diff, snapshot
+from huiketing.core.forms import add_service_errors
 from huiketing.core.i18n import pick
 from huiketing.places.models import Level, Place, ServicePoint
 
@@ -35,14 +36,6 @@ from .visit_models import Visit, VisitTally
 
 class _CheckOnly(Exception):
     """Raised inside a savepoint to roll back a service call made only to check a form."""
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
 
 
 class ThroughServiceAdmin(admin.ModelAdmin):
@@ -74,7 +67,7 @@ class ThroughServiceAdmin(admin.ModelAdmin):
                 except _CheckOnly:
                     pass
                 except ValidationError as error:
-                    _add_service_errors(self, error)
+                    add_service_errors(self, error)
                 return data
 
         return ServiceCheckedForm

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from huiketing.core.forms import add_service_errors
 from huiketing.core.i18n import pick
 from huiketing.core.permissions import PermissionRequiredMixin
 from huiketing.people.verification import masked_name
@@ -53,15 +54,12 @@ def _time_field(label, required: bool = True) -> forms.TimeField:
     )
 
 
+# The services name the texts of every language at once; the forms show their errors on the Chinese one.
+TEXT_FIELDS = {"titles": "title_zh", "names": "name_zh"}
+
+
 def _add_errors(form: forms.Form, error: ValidationError, aliases: dict | None = None) -> None:
-    """The service's messages next to the fields they name (or above the form)."""
-    aliases = {"titles": "title_zh", "names": "name_zh", **(aliases or {})}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, errors in error.message_dict.items():
-        target = aliases.get(field, field)
-        form.add_error(target if target in form.fields else None, errors)
+    add_service_errors(form, error, renamed={**TEXT_FIELDS, **(aliases or {})})
 
 
 def _who(booking) -> str:

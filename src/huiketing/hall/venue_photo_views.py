@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from huiketing.core.forms import add_service_errors
 from huiketing.core.i18n import pick
 from huiketing.core.permissions import PermissionRequiredMixin
 
@@ -71,16 +72,6 @@ class OrderForm(forms.Form):
 
     def positions(self) -> dict[int, int]:
         return {int(name.split("-", 1)[1]): number for name, number in self.cleaned_data.items()}
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError, fields: dict | None = None) -> None:
-    """The service's error next to the field it names (or the form field it stands for), or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        name = (fields or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class VenuePhotosView(PermissionRequiredMixin, TemplateView):
@@ -141,7 +132,7 @@ class VenuePhotosView(PermissionRequiredMixin, TemplateView):
                     by=request.user, venue=venue, upload=form.cleaned_data["image"], captions=form.captions()
                 )
             except ValidationError as error:
-                _add_service_errors(form, error, {"captions": "caption_zh_hans"})
+                add_service_errors(form, error, renamed={"captions": "caption_zh_hans"})
             else:
                 messages.success(request, _("The photo is added."))
                 return redirect("hall:staff-venue-photos", venue.pk)
@@ -162,7 +153,7 @@ class VenuePhotosView(PermissionRequiredMixin, TemplateView):
             try:
                 services.venue_photos_order(by=request.user, venue=venue, positions=form.positions())
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The order of the photos is saved."))
                 return redirect("hall:staff-venue-photos", venue.pk)

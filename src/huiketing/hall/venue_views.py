@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from huiketing.core.forms import add_service_errors
 from huiketing.core.i18n import pick
 from huiketing.core.permissions import PUBLIC, PermissionRequiredMixin
 
@@ -58,14 +59,6 @@ def map_url(venue) -> str:
     """A plain link to the venue's coordinates (no script on our page)."""
     point = venue.service_point
     return f"https://www.openstreetmap.org/?mlat={point.lat:.5f}&mlon={point.lng:.5f}#map=17/{point.lat:.5f}/{point.lng:.5f}"
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _query_without(request, *names: str) -> str:
@@ -369,7 +362,7 @@ class ZoneAddView(StaffVenueMixin, TemplateView):
                 )
                 return redirect("hall:staff-venue-detail", venue.pk)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
         return _render_error(self, zone_form=form)
 
 
@@ -393,7 +386,7 @@ class ClosureAddView(StaffVenueMixin, TemplateView):
                 )
                 return redirect("hall:staff-venue-detail", venue.pk)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
         return _render_error(self, closure_form=form)
 
 
@@ -462,5 +455,5 @@ class ItemEditView(StaffVenueMixin, TemplateView):
                 )
                 return redirect("hall:staff-venue-detail", venue.pk)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
         return self.render_to_response(self.get_context_data(item=item, form=form), status=400)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 
+from huiketing.core.forms import add_service_errors
 from huiketing.core.permissions import PermissionRequiredMixin
 from huiketing.people import selectors as people_selectors
 from huiketing.people.models import ResidentStatus
@@ -36,15 +37,6 @@ from .visit_models import Satisfaction, VisitPurpose
 def _no_cache(response):
     add_never_cache_headers(response)
     return response
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """The service's error next to the field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def qr_svg(url: str, *, scale: int) -> str:
@@ -120,7 +112,7 @@ class CheckInView(PermissionRequiredMixin, TemplateView):
                     user=request.user, token=self.kwargs["token"], **form.chosen()
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if visit.is_new:
                     messages.success(request, _("Welcome! Your visit is recorded."))
@@ -350,7 +342,7 @@ class DoorStaffView(PermissionRequiredMixin, TemplateView):
                     purpose=form.cleaned_data["purpose"],
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Recorded."))
                 return redirect("hall:visit-door", pk=venue.pk)
@@ -372,7 +364,7 @@ class DoorStaffView(PermissionRequiredMixin, TemplateView):
                     by=request.user, venue=venue, resident=resident, **form.chosen()
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Recorded."))
                 return redirect("hall:visit-door", pk=venue.pk)
@@ -412,7 +404,7 @@ def statistics_for_request(request, data) -> tuple:
             start=form.cleaned_data["start"], end=form.cleaned_data["end"]
         )
     except ValidationError as error:
-        _add_service_errors(form, error)
+        add_service_errors(form, error)
         return form, None
     figures = selectors.visit_statistics(
         user=request.user, start=start, end=end, venue_id=form.cleaned_data["venue"]

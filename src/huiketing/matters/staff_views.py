@@ -27,6 +27,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from huiketing.core import scope
+from huiketing.core.forms import add_service_errors
 from huiketing.core.i18n import pick
 from huiketing.core.permissions import PermissionRequiredMixin
 from huiketing.people.models import COMMUNITY_AND_ABOVE
@@ -569,15 +570,6 @@ def _error_messages(form) -> list[str]:
     return [str(message) for errors in form.errors.values() for message in errors]
 
 
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """The service's error next to the field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class MatterActionView(MatterDetailView):
     """One action on the matter: validate the form, call one service, go back to the matter's page.
 
@@ -612,7 +604,7 @@ class MatterActionView(MatterDetailView):
             except Http404:
                 raise
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, str(self.success_message))
                 return redirect(self.success_url())

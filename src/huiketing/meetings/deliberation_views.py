@@ -24,6 +24,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from huiketing.core import scope
+from huiketing.core.forms import add_service_errors
 from huiketing.core.i18n import pick
 from huiketing.core.permissions import PUBLIC, PermissionRequiredMixin
 from huiketing.people.models import COMMUNITY_AND_ABOVE
@@ -63,15 +64,6 @@ def _query_without_page(request) -> str:
     query.pop("page", None)
     query.pop("lang", None)
     return query.urlencode()
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """The service's errors next to the fields they name, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 # The timeline -------------------------------------------------------------------------------------------
@@ -412,7 +404,7 @@ class CommentPostView(TakePartView):
         except services.TopicStateError as error:
             return self.page(400, refused=" ".join(error.messages))
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
             return self.page(400, comment_form=form)
         messages.success(request, _("Your comment is published."))
         return self.back(f"comment-{comment.pk}")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from huiketing.core.forms import add_service_errors
 from huiketing.core.i18n import pick
 from huiketing.core.permissions import PUBLIC, PermissionRequiredMixin
 from huiketing.meetings import vote_selectors
@@ -162,15 +163,6 @@ def _query_without(request, *names: str) -> str:
 def _never_cache(response):
     add_never_cache_headers(response)
     return response
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """The service's error next to the field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _error_messages(form) -> list[str]:
@@ -750,7 +742,7 @@ class ObjectionView(DecisionsView):
             try:
                 services.objection_raise(by=request.user, item=self.item, body=form.cleaned_data["body"])
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your objection is recorded. Staff will answer you."))
                 return redirect(f"{reverse('meetings:decisions')}#item-{self.item.pk}")
@@ -848,7 +840,7 @@ class StaffCreateView(MeetingFormMixin, PermissionRequiredMixin, TemplateView):
             try:
                 meeting = services.meeting_create(by=request.user, **form.values())
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("The meeting is planned. Now invite the participants and set the agenda.")
@@ -908,7 +900,7 @@ class StaffEditView(MeetingFormMixin, StaffMeetingMixin, TemplateView):
             try:
                 services.meeting_update(by=request.user, meeting=meeting, **form.values())
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The meeting is changed."))
                 return redirect("meetings:staff-meeting-detail", pk=meeting.pk)
@@ -1081,7 +1073,7 @@ class StaffActionView(StaffDetailView):
             except Http404:
                 raise
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, message or str(self.success_message))
                 return redirect(self.success_url())
@@ -1402,7 +1394,7 @@ class ItemEditView(StaffMeetingMixin, TemplateView):
                     description=form.cleaned_data["description"],
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The item is changed."))
                 url = reverse("meetings:staff-meeting-detail", args=[item.meeting.pk])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from huiketing.core.forms import add_service_errors
 from huiketing.core.permissions import PUBLIC, PermissionRequiredMixin
 
 from . import vote_selectors as selectors
@@ -32,15 +33,6 @@ SEARCH_LIMIT = 20
 
 def _error_messages(error: ValidationError) -> list[str]:
     return list(error.messages)
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """The service's error next to the field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _no_cache(response):
@@ -106,7 +98,7 @@ class VoteCastView(VoteDetailView):
                 services.ballot_cast_online(by=request.user, vote=vote, option=form.cleaned_data["option"])
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
-                    _add_service_errors(form, error)
+                    add_service_errors(form, error)
                     refused = ""
                 else:
                     refused = " ".join(_error_messages(error))
@@ -268,7 +260,7 @@ class VoteCreateView(PermissionRequiredMixin, TemplateView):
             try:
                 vote = services.vote_create(by=request.user, item=self.get_item(), **form.service_kwargs())
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The vote is prepared. Open it when voting should start."))
                 return redirect("meetings:vote-staff", pk=vote.pk)
@@ -317,7 +309,7 @@ class VoteEditView(StaffVoteMixin, TemplateView):
             try:
                 services.vote_update(by=request.user, vote=vote, **form.service_kwargs())
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The vote was changed."))
                 return redirect("meetings:vote-staff", pk=vote.pk)

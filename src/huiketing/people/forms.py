@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huiketing.core.forms import add_service_errors  # noqa: F401  (the registry views import it here)
 from huiketing.people import validators
 from huiketing.people.ethnic_groups import ETHNIC_GROUPS, ethnic_group_name
 from huiketing.people.models import Consent, Household, Relation, ResidentStatus, Tag
@@ -29,15 +30,6 @@ def tag_label(tag: str) -> str:
 
 def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the field it names (or above the form if no field fits)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 def search_number(value: str) -> tuple[str, str]:

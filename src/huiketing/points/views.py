@@ -25,6 +25,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from huiketing.core import scope
+from huiketing.core.forms import add_service_errors
 from huiketing.core.i18n import pick
 from huiketing.core.permissions import PUBLIC, PermissionRequiredMixin
 from huiketing.people.models import COMMUNITY_AND_ABOVE
@@ -42,15 +43,6 @@ def _query_without(request, *names: str) -> str:
     for name in ("page", "lang", *names):
         query.pop(name, None)
     return query.urlencode()
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's errors next to the fields they name; the others above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _place_choices(places) -> list[tuple[str, str]]:
@@ -203,7 +195,7 @@ def _rule_save(request, rule, form: RuleForm) -> bool:
             names=form.names(),
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return False
     return True
 
@@ -421,7 +413,7 @@ class AccountAdjustView(AccountMixin, View):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The points were corrected."))
                 return redirect("points:staff-account", pk=account.pk)

@@ -2,10 +2,10 @@
 errors are put back next to the fields they name (`add_service_errors`)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from huiketing.core.forms import add_service_errors  # noqa: F401  (the staff views call forms.add_service_errors)
 from huiketing.core.i18n import pick
 from huiketing.places.models import Level as PlaceLevel
 
@@ -14,17 +14,6 @@ from .models import FundingSource, Party, Photo, Status
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 USER_TEXT = {"dir": "auto"}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, renamed: dict | None = None) -> None:
-    """A service's errors next to the fields they name, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    renamed = renamed or {}
-    for field, messages in error.message_dict.items():
-        field = renamed.get(field, field)
-        form.add_error(field if field in form.fields else None, messages)
 
 
 def place_choices(places) -> list[tuple[str, str]]:
