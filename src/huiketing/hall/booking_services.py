@@ -200,12 +200,21 @@ def _check(booking: Booking, action: str) -> str:
     return target
 
 
-def _recipients(booking: Booking) -> list[User]:
+def booking_recipients(booking: Booking) -> list[User]:
+    """The accounts told of a booking: its own, else its resident's."""
     if booking.user_id:
         return [booking.user]
     if booking.resident_id and booking.resident.account_id:
         return [booking.resident.account]
     return []
+
+
+def _tell(booking: Booking, slot: Slot, kind: str, now: datetime) -> bool:
+    """Tell the booking's holder of it (a `kind` of notification about the slot); whether anyone was told."""
+    recipients = booking_recipients(booking)
+    if recipients:
+        notify(recipients=recipients, kind=kind, params=_params(slot), link=_link(), obj=booking, now=now)
+    return bool(recipients)
 
 
 # Slots --------------------------------------------------------------------------------------------------
@@ -479,16 +488,7 @@ def _promote(slot: Slot, *, by, now: datetime) -> list[Booking]:
             place_code=slot.place_code,
             changes={"status": [BookingStatus.WAITING, target]},
         )
-        recipients = _recipients(booking)
-        if recipients:
-            notify(
-                recipients=recipients,
-                kind="hall.booking_promoted",
-                params=_params(slot),
-                link=_link(),
-                obj=booking,
-                now=now,
-            )
+        _tell(booking, slot, "hall.booking_promoted", now)
         promoted.append(booking)
         if free <= 0:
             break
@@ -540,16 +540,7 @@ def booking_cancel(*, by: User, booking: Booking, now: datetime | None = None) -
             reason="" if own else _("Cancelled by staff."),
         )
         if not own:
-            recipients = _recipients(booking)
-            if recipients:
-                notify(
-                    recipients=recipients,
-                    kind="hall.booking_cancelled_by_staff",
-                    params=_params(slot),
-                    link=_link(),
-                    obj=booking,
-                    now=now,
-                )
+            _tell(booking, slot, "hall.booking_cancelled_by_staff", now)
         if before == BookingStatus.CONFIRMED:
             _promote(slot, by=by, now=now)
     return booking
@@ -713,16 +704,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
                 continue
             booking.reminded_at = now
             booking.save(update_fields=["reminded_at"])
-            recipients = _recipients(booking)
-            if recipients:
-                notify(
-                    recipients=recipients,
-                    kind="hall.booking_reminder",
-                    params=_params(booking.slot),
-                    link=_link(),
-                    obj=booking,
-                    now=now,
-                )
+            if _tell(booking, booking.slot, "hall.booking_reminder", now):
                 sent += 1
             audit_record(
                 actor=None,

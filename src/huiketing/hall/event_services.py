@@ -168,22 +168,28 @@ def event_cancel(*, by, event: Event, reason: str = "", now: datetime.datetime |
             reason=reason,
             changes={"is_cancelled": [False, True], "bookings_cancelled": [None, cancelled]},
         )
-        recipients = {user.pk: user for booking in bookings for user in booking_services._recipients(booking)}
-        if recipients:
-            notify(
-                recipients=list(recipients.values()),
-                kind="hall.event_cancelled",
-                params={
-                    "what": pick(event.titles)[:80],
-                    "when": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
-                    "venue": event.venue.name[:80],
-                    "reason": reason[:200],
-                },
-                link=reverse("hall:event-detail", args=[event.pk]),
-                obj=event,
-                now=now,
-            )
+        _tell_signed_up(
+            event, bookings, "hall.event_cancelled", now=now, venue=event.venue.name[:80], reason=reason[:200]
+        )
     return event
+
+
+def _tell_signed_up(event: Event, bookings, kind: str, *, now=None, **params) -> None:
+    """Tell those holding `bookings` (each once) of a change to `event`: its title and time, and `params`."""
+    from . import booking_services
+
+    notify(
+        recipients=[user for booking in bookings for user in booking_services.booking_recipients(booking)],
+        kind=kind,
+        params={
+            "what": pick(event.titles)[:80],
+            "when": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+            **params,
+        },
+        link=reverse("hall:event-detail", args=[event.pk]),
+        obj=event,
+        now=now,
+    )
 
 
 @transaction.atomic
@@ -612,7 +618,6 @@ def event_update(
 
 def _tell_of_move(event: Event) -> None:
     """Those signed up for an event (or its course) are told its new time and place."""
-    from . import booking_services
     from .booking_models import ACTIVE_STATUSES, Booking
 
     slot = _slot_of(event)
@@ -621,21 +626,9 @@ def _tell_of_move(event: Event) -> None:
     bookings = Booking.objects.filter(slot=slot, status__in=ACTIVE_STATUSES).select_related(
         "user", "resident__account"
     )
-    recipients = {user.pk: user for booking in bookings for user in booking_services._recipients(booking)}
-    if recipients:
-        notify(
-            recipients=list(recipients.values()),
-            kind="hall.event_moved",
-            params={
-                "what": pick(event.titles)[:80],
-                "when": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
-                "where": " · ".join(
-                    name[:80] for name in (event.venue.name, str(event.zone) if event.zone_id else "") if name
-                ),
-            },
-            link=reverse("hall:event-detail", args=[event.pk]),
-            obj=event,
-        )
+    names = (event.venue.name, str(event.zone) if event.zone_id else "")
+    where = " · ".join(name[:80] for name in names if name)
+    _tell_signed_up(event, bookings, "hall.event_moved", where=where)
 
 
 FESTIVAL_FIELDS = ["code", "names", "calendar", "month", "day", "is_active"]
