@@ -93,6 +93,24 @@ def test_a_resident_out_of_scope_is_refused_like_a_missing_one(door, near, far):
     assert (visit.resident, visit.method, visit.purpose) == (near, VisitMethod.STAFF, VisitPurpose.REST)
 
 
+def test_the_service_itself_refuses_a_resident_out_of_the_staffs_scope(door_staff, venue, near, far):
+    """Not only the page: whoever calls the service cannot name a resident outside the registry they cover."""
+    from django.core.exceptions import ValidationError
+
+    from huiketing.hall import visit_services
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        visit_services.visit_record_walk_in(
+            by=door_staff, venue=venue, purpose=VisitPurpose.REST, resident=far
+        )
+    assert refused.value.messages == [REFUSED_RESIDENT]
+    assert not Visit.objects.exists()
+    visit = visit_services.visit_record_walk_in(
+        by=door_staff, venue=venue, purpose=VisitPurpose.REST, resident=near
+    )
+    assert visit.resident == near
+
+
 def test_a_service_item_of_another_venue_is_refused(door, venue, far_venue):
     make_item(venue, "reading")
     elsewhere = make_item(far_venue, "elsewhere")

@@ -158,9 +158,12 @@ def visit_record_walk_in(
     event: Event | None = None,
     people: int = 1,
 ) -> Visit:
-    """Staff record a person who came in without scanning (optionally naming the resident)."""
+    """Staff record a person who came in without scanning (optionally naming the resident, who must be in the
+    registry they cover: one out of it is refused as the page refuses one not found)."""
     if people != 1:
         raise _invalid("people", _("A walk-in is one person; count a group with a head count."))
+    if resident is not None and not by.has_perm("hall.record_visit", resident):
+        raise _invalid("resident", _("Choose the resident from the search results."))
     item, event = _purpose_checked(venue=venue, purpose=purpose, item=item, event=event)
     visit = _new_visit(
         venue=venue,
