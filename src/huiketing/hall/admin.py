@@ -271,27 +271,8 @@ class ServiceItemAdmin(ThroughServiceAdmin):
     list_select_related = ["venue__service_point"]
     raw_id_fields = ["venue", "zone", "provider"]
     filter_horizontal = ["components"]
-    fields = [
-        "venue",
-        "code",
-        "names",
-        "descriptions",
-        "category",
-        "zone",
-        "provider_kind",
-        "provider",
-        "provider_names",
-        "audiences",
-        "needs_booking",
-        "duration_minutes",
-        "capacity",
-        "price",
-        "required_documents",
-        "is_package",
-        "components",
-        "is_active",
-        "position",
-    ]
+    # The fields item_save takes, and the package's parts it sets itself.
+    fields = ["venue", *venue_services.ITEM_FIELDS, "components"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["venue"] if obj is not None else []
