@@ -550,11 +550,10 @@ def booking_cancel(*, by: User, booking: Booking, now: datetime | None = None) -
 
 
 def _package_parts(package: ServiceItem) -> list[tuple[str, Q]]:
-    """(name, filter for its slot) for each part of a package: its component items, then its room."""
-    parts = [(str(component), Q(item=component)) for component in package.components.all()]
-    if package.zone_id:
-        parts.append((str(package.zone), Q(zone=package.zone)))
-    return parts
+    """(name, filter for its slot) for each part of a package, as the package page lists them."""
+    from .package_selectors import package_parts
+
+    return [(name, Q(**{f"{kind}_id": pk})) for name, kind, pk in package_parts(package)]
 
 
 def package_book(
