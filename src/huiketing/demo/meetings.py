@@ -2313,7 +2313,10 @@ class Lives:
                             what=what,
                         ),
                     )
-        t += timedelta(hours=rng.uniform(2, 48))
+        # Finished a day or two after the last milestone; when that day is still to come, on the milestone's
+        # day: a project under way always has a milestone left to do.
+        finished_at = t + timedelta(hours=rng.uniform(2, 48))
+        t = finished_at if finished_at <= self.end else t
         spent = (budget * Decimal(rng.uniform(0.85, 1.0))).quantize(Decimal("0.01"))
         yield (
             t,
