@@ -85,7 +85,7 @@ def test_deadlines_count_working_days_over_the_national_day_holiday(
 
 
 class Clock:
-    """Runs the job at a moved clock, with the notifications its transactions queue for after the commit."""
+    """Runs the job at a moved clock, with the delivery jobs its transactions queue for after the commit."""
 
     def __init__(self, capture):
         self.capture = capture

@@ -293,22 +293,23 @@ def test_one_support_per_resident_counted_in_step(make_topic, make_resident, eng
 
 
 def test_the_threshold_is_recorded_once_and_told_to_the_community_staff(
-    tree, make_topic, make_resident, make_user, community_staff, django_capture_on_commit_callbacks
+    tree, make_topic, make_resident, make_user, community_staff
 ):
+    # The notice is written in the support's own transaction (this test's never commits): an action and its
+    # notices are kept or lost together, and nothing can fail after the commit.
     other_community = make_user("t_other_staff", Role.COMMUNITY_STAFF, tree.communities[2].code)
     topic = make_topic(support_threshold=3)
     accounts = [make_resident(f"居民{c}", username=f"r{c}").account for c in "甲乙丙丁"]
-    with django_capture_on_commit_callbacks(execute=True):
-        for account in accounts[:2]:
-            services.topic_support(by=account, topic=topic)
-        assert Topic.objects.get(pk=topic.pk).threshold_reached_at is None
-        services.topic_support(by=accounts[2], topic=topic)
-        reached_at = Topic.objects.get(pk=topic.pk).threshold_reached_at
-        assert reached_at is not None
-        # Below the threshold and back above it: still one entry, one notice, the first moment kept.
-        services.topic_unsupport(by=accounts[0], topic=topic)
-        services.topic_support(by=accounts[3], topic=topic)
-        services.topic_support(by=accounts[0], topic=topic)
+    for account in accounts[:2]:
+        services.topic_support(by=account, topic=topic)
+    assert Topic.objects.get(pk=topic.pk).threshold_reached_at is None
+    services.topic_support(by=accounts[2], topic=topic)
+    reached_at = Topic.objects.get(pk=topic.pk).threshold_reached_at
+    assert reached_at is not None
+    # Below the threshold and back above it: still one entry, one notice, the first moment kept.
+    services.topic_unsupport(by=accounts[0], topic=topic)
+    services.topic_support(by=accounts[3], topic=topic)
+    services.topic_support(by=accounts[0], topic=topic)
     topic.refresh_from_db()
     assert topic.supports_count == 4 and topic.threshold_reached_at == reached_at
     assert _kinds(topic).count("threshold_reached") == 1
@@ -353,7 +354,7 @@ def test_lowering_the_threshold_under_the_supports_reaches_it(make_topic, make_r
 
 
 def test_a_report_is_once_per_account_and_the_third_tells_the_staff(
-    make_topic, make_resident, make_user, community_staff, english, django_capture_on_commit_callbacks
+    make_topic, make_resident, make_user, community_staff, english
 ):
     topic = make_topic()
     comment = services.comment_post(
@@ -367,11 +368,10 @@ def test_a_report_is_once_per_account_and_the_third_tells_the_staff(
     with pytest.raises(ValidationError) as caught:
         services.comment_report(by=reporters[0], comment=comment, reason="again")
     assert caught.value.message_dict == {"reason": ["You have already reported this comment."]}
-    with django_capture_on_commit_callbacks(execute=True):
-        services.comment_report(by=reporters[1], comment=comment, reason="侮辱")
-        assert not Notification.objects.filter(kind="topic.comment_reported").exists()
-        services.comment_report(by=reporters[2], comment=comment, reason="侮辱")
-        services.comment_report(by=reporters[3], comment=comment, reason="侮辱")
+    services.comment_report(by=reporters[1], comment=comment, reason="侮辱")
+    assert not Notification.objects.filter(kind="topic.comment_reported").exists()
+    services.comment_report(by=reporters[2], comment=comment, reason="侮辱")
+    services.comment_report(by=reporters[3], comment=comment, reason="侮辱")
     notices = Notification.objects.filter(kind="topic.comment_reported")
     assert [n.recipient for n in notices] == [community_staff]
     assert notices[0].params["count"] == 3

@@ -16,7 +16,7 @@ from .conftest import make_decision
 
 
 def test_a_matter_becomes_a_project_and_is_evaluated_when_done(
-    tree, category, community_staff, resident_user, parties, django_capture_on_commit_callbacks
+    tree, category, community_staff, resident_user, parties
 ):
     resident, staff = Client(), Client()
     resident.force_login(resident_user)
@@ -63,8 +63,7 @@ def test_a_matter_becomes_a_project_and_is_evaluated_when_done(
     for milestone in project.milestones.order_by("position"):
         url = reverse("projects:staff-milestone-done", args=[project.pk, milestone.pk])
         assert staff.post(url, {"note": ""}).status_code == 302
-    with django_capture_on_commit_callbacks(execute=True):
-        finished = staff.post(reverse("projects:staff-finish", args=[project.pk]), {"note": "器材已全部更换"})
+    finished = staff.post(reverse("projects:staff-finish", args=[project.pk]), {"note": "器材已全部更换"})
     assert finished.status_code == 302
     project.refresh_from_db()
     matter.refresh_from_db()

@@ -192,7 +192,7 @@ def test_decisions_to_choose_from_are_those_in_scope(tree, community_staff, othe
 
 
 def test_the_matter_follows_the_project_to_its_evaluation(
-    tree, community_staff, resident_user, decision, tabled_matter, english, django_capture_on_commit_callbacks
+    tree, community_staff, resident_user, decision, tabled_matter, english
 ):
     from django.utils import timezone
 
@@ -210,8 +210,7 @@ def test_the_matter_follows_the_project_to_its_evaluation(
     started = tabled_matter.events.get(kind=MatterEvent.Kind.PROJECT_STARTED)
     assert started.params == {"project": project.pk, "project_title": project.title}
     _done(project, community_staff)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.project_finish(by=community_staff, project=project, note="器材已更换")
+    services.project_finish(by=community_staff, project=project, note="器材已更换")
     tabled_matter.refresh_from_db()
     assert tabled_matter.status == MatterStatus.DONE and tabled_matter.result == "器材已更换"
     kinds = list(tabled_matter.events.order_by("id").values_list("kind", flat=True))
@@ -357,18 +356,15 @@ def test_milestones_are_added_changed_reordered_and_removed(tree, community_staf
     assert not Milestone.objects.filter(pk=added.pk).exists()
 
 
-def test_parties_are_units_organisations_or_named_groups(
-    tree, community_staff, parties, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        project = make_project(
-            community_staff,
-            tree.communities[0].code,
-            parties=[
-                {"kind": Party.Kind.COMMUNITY, "role": Party.Role.LEAD, "unit": parties.community_unit},
-                {"kind": Party.Kind.PROPERTY_COMPANY, "organisation": parties.company},
-            ],
-        )
+def test_parties_are_units_organisations_or_named_groups(tree, community_staff, parties):
+    project = make_project(
+        community_staff,
+        tree.communities[0].code,
+        parties=[
+            {"kind": Party.Kind.COMMUNITY, "role": Party.Role.LEAD, "unit": parties.community_unit},
+            {"kind": Party.Kind.PROPERTY_COMPANY, "organisation": parties.company},
+        ],
+    )
     services.party_add(by=community_staff, project=project, kind=Party.Kind.VOLUNTEERS, name="慈孝志愿队")
     with pytest.raises(ValidationError) as twice:
         services.party_add(

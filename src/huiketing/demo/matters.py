@@ -347,19 +347,16 @@ class Live:
         self.flush(at)
 
     def flush(self, at: datetime) -> None:
-        """Send the notifications queued so far (the services send them after the commit) and date them now.
+        """Date the notifications written since the last step now, and queue their deliveries (queued after
+        the commit).
 
         The whole demo is one transaction; without this, a month of notifications would all be sent, and
         dated, at the end."""
-        ran = False
         while len(connection.run_on_commit) > self.callbacks_from:
             pending = connection.run_on_commit[self.callbacks_from :]
             del connection.run_on_commit[self.callbacks_from :]
             for _savepoints, callback, _robust in pending:
                 callback()
-            ran = True
-        if not ran:
-            return
         old = at < self.end - READ_AFTER
         notifications = Notification.objects.filter(pk__gt=self.last_notification)
         last = notifications.order_by("-pk").values_list("pk", flat=True).first()

@@ -226,7 +226,7 @@ def _unit_staff(unit: HandlingUnit) -> list[User]:
     return _staff_of(unit.place_code, COMMUNITY_AND_ABOVE)
 
 
-def _notify_later(**kwargs) -> None:
+def _notify(**kwargs) -> None:
     recipients = [user for user in kwargs.pop("recipients") if user is not None]
     if recipients:
         notify(recipients=recipients, **kwargs)
@@ -381,10 +381,8 @@ def matter_raise(
             Follow.objects.get_or_create(matter=matter, user=account)
         _audit(by, "matters.raise", matter, {"title": [None, title], "category": [None, category.code]})
         staff = _staff_of(grid.code, REGISTRY_ROLES)
-        transaction.on_commit(
-            lambda: _notify_later(
-                recipients=staff, kind="matter.raised", params=_params(matter), link=_link(matter), obj=matter
-            )
+        _notify(
+            recipients=staff, kind="matter.raised", params=_params(matter), link=_link(matter), obj=matter
         )
     return matter
 
@@ -414,11 +412,7 @@ def _progress(matter: Matter, by: User | None) -> None:
     """Tell the followers the matter moved on."""
     followers = _followers(matter, exclude=by)
     params = _params(matter, status=matter.status)
-    transaction.on_commit(
-        lambda: _notify_later(
-            recipients=followers, kind="matter.progress", params=params, link=_link(matter), obj=matter
-        )
-    )
+    _notify(recipients=followers, kind="matter.progress", params=params, link=_link(matter), obj=matter)
 
 
 def matter_accept(*, by: User, matter: Matter, now: datetime | None = None) -> Matter:
@@ -568,11 +562,7 @@ def matter_dispatch(
             _event(matter, MatterEvent.Kind.DISPATCHED, by=by, now=now, unit=unit, dispatch=dispatch)
             staff = _unit_staff(unit)
             params = _params(matter, due=timezone.localtime(dispatch.sign_due_at).strftime("%Y-%m-%d %H:%M"))
-            transaction.on_commit(
-                lambda staff=staff, params=params: _notify_later(
-                    recipients=staff, kind="matter.dispatched", params=params, link=_link(matter), obj=matter
-                )
-            )
+            _notify(recipients=staff, kind="matter.dispatched", params=params, link=_link(matter), obj=matter)
         _audit(
             by,
             "matters.dispatch",
@@ -648,11 +638,7 @@ def dispatch_return(*, by: User, dispatch: Dispatch, reason: str, now: datetime 
         _audit(by, "matters.dispatch_return", matter, {"dispatch": [dispatch.pk, None]}, reason=reason)
         staff = _staff_of(matter.place_code[:12], COMMUNITY_AND_ABOVE)
         params = _params(matter, reason=reason[:100])
-        transaction.on_commit(
-            lambda: _notify_later(
-                recipients=staff, kind="matter.returned", params=params, link=_link(matter), obj=matter
-            )
-        )
+        _notify(recipients=staff, kind="matter.returned", params=params, link=_link(matter), obj=matter)
     return dispatch
 
 
@@ -689,11 +675,7 @@ def extension_request(
         _audit(by, "matters.extension_request", matter, {"working_days": [None, working_days]}, reason=reason)
         staff = _staff_of(matter.place_code[:12], COMMUNITY_AND_ABOVE)
         params = _params(matter, days=working_days)
-        transaction.on_commit(
-            lambda: _notify_later(
-                recipients=staff, kind="matter.extension", params=params, link=_link(matter), obj=matter
-            )
-        )
+        _notify(recipients=staff, kind="matter.extension", params=params, link=_link(matter), obj=matter)
     return extension
 
 
@@ -783,15 +765,13 @@ def _complete(matter: Matter, *, by: User | None, now: datetime, result: str) ->
     _event(matter, MatterEvent.Kind.DONE, by=by, now=now, text=result)
     accounts = _raiser_accounts(matter)
     params = _params(matter)
-    transaction.on_commit(
-        lambda: _notify_later(
-            recipients=accounts,
-            kind="matter.evaluate",
-            params=params,
-            link=_link(matter),
-            obj=matter,
-            channels=("inapp", "sms"),
-        )
+    _notify(
+        recipients=accounts,
+        kind="matter.evaluate",
+        params=params,
+        link=_link(matter),
+        obj=matter,
+        channels=("inapp", "sms"),
     )
     _progress(matter, by)
 
@@ -1006,14 +986,12 @@ def matter_evaluate(
                 _event(matter, MatterEvent.Kind.DISPATCHED, by=by, now=now, unit=unit, dispatch=again)
                 staff = _unit_staff(unit)
                 params = _params(matter, due=timezone.localtime(again.sign_due_at).strftime("%Y-%m-%d %H:%M"))
-                transaction.on_commit(
-                    lambda staff=staff, params=params: _notify_later(
-                        recipients=staff,
-                        kind="matter.dispatched",
-                        params=params,
-                        link=_link(matter),
-                        obj=matter,
-                    )
+                _notify(
+                    recipients=staff,
+                    kind="matter.dispatched",
+                    params=params,
+                    link=_link(matter),
+                    obj=matter,
                 )
             if not matter.dispatches.filter(status__in=Dispatch.ACTIVE).exists():
                 matter.status = Status.ACCEPTED
@@ -1070,11 +1048,7 @@ def _escalate(matter: Matter, *, now: datetime, reason: str) -> bool:
         )
     ) or _staff_of(code, COMMUNITY_AND_ABOVE)
     params = _params(matter)
-    transaction.on_commit(
-        lambda: _notify_later(
-            recipients=supervisors, kind="matter.escalated", params=params, link=_link(matter), obj=matter
-        )
-    )
+    _notify(recipients=supervisors, kind="matter.escalated", params=params, link=_link(matter), obj=matter)
     return True
 
 
@@ -1152,15 +1126,13 @@ def matters_deadlines_run(*, now: datetime | None = None) -> dict[str, int]:
                 _event(matter, MatterEvent.Kind.EVALUATION_REMINDED, by=None, now=now, is_public=False)
                 accounts = _raiser_accounts(matter)
                 params = _params(matter)
-                transaction.on_commit(
-                    lambda accounts=accounts, params=params, matter=matter: _notify_later(
-                        recipients=accounts,
-                        kind="matter.evaluate_reminder",
-                        params=params,
-                        link=_link(matter),
-                        obj=matter,
-                        channels=("inapp", "sms"),
-                    )
+                _notify(
+                    recipients=accounts,
+                    kind="matter.evaluate_reminder",
+                    params=params,
+                    link=_link(matter),
+                    obj=matter,
+                    channels=("inapp", "sms"),
                 )
                 counts["reminded"] += 1
     return counts
@@ -1180,11 +1152,7 @@ def _warn(matter: Matter, dispatch: Dispatch, *, now: datetime, what: str) -> No
     )
     staff = _unit_staff(dispatch.unit)
     params = _params(matter, what=what, due=timezone.localtime(due).strftime("%Y-%m-%d %H:%M"))
-    transaction.on_commit(
-        lambda: _notify_later(
-            recipients=staff, kind="matter.deadline_warning", params=params, link=_link(matter), obj=matter
-        )
-    )
+    _notify(recipients=staff, kind="matter.deadline_warning", params=params, link=_link(matter), obj=matter)
 
 
 # Categories, units, Open311 clients --------------------------------------------------------------------

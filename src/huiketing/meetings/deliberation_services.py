@@ -163,7 +163,7 @@ def _staff_for(code: str) -> list[User]:
     return staff or list(base.filter(roles__role__in=sorted(COMMUNITY_AND_ABOVE)).distinct())
 
 
-def _notify_later(**kwargs) -> None:
+def _notify(**kwargs) -> None:
     recipients = [user for user in kwargs.pop("recipients") if user is not None]
     if recipients:
         notify(recipients=recipients, **kwargs)
@@ -564,14 +564,12 @@ def _threshold_check(topic: Topic, *, by) -> bool:
     staff = _staff_for(topic.place_code)
     notification_params = {"title": topic.title[:60], **params}
     link = _topic_link(topic)
-    transaction.on_commit(
-        lambda: _notify_later(
-            recipients=staff,
-            kind="topic.threshold_reached",
-            params=notification_params,
-            link=link,
-            obj=topic,
-        )
+    _notify(
+        recipients=staff,
+        kind="topic.threshold_reached",
+        params=notification_params,
+        link=link,
+        obj=topic,
     )
     return True
 
@@ -783,9 +781,5 @@ def comment_report(*, by: User, comment: Comment, reason: str) -> CommentReport:
             staff = _staff_for(topic.place_code)
             params = {"title": topic.title[:60], "count": waiting}
             link = reverse("meetings:staff-reports")
-            transaction.on_commit(
-                lambda: _notify_later(
-                    recipients=staff, kind="topic.comment_reported", params=params, link=link, obj=comment
-                )
-            )
+            _notify(recipients=staff, kind="topic.comment_reported", params=params, link=link, obj=comment)
     return report

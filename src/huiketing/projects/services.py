@@ -206,9 +206,7 @@ def _notify_parties(project: Project, parties: Iterable[Party]) -> None:
     params = {"number": project.pk, "title": project.title[:60]}
     link = f"/staff/projects/{project.pk}/"
     if staff:
-        transaction.on_commit(
-            lambda: notify(recipients=staff, kind="project.party", params=params, link=link, obj=project)
-        )
+        notify(recipients=staff, kind="project.party", params=params, link=link, obj=project)
 
 
 # Parties ----------------------------------------------------------------------------------------------------
