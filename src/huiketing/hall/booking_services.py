@@ -10,14 +10,12 @@ Other parts of the app (events and courses) register people through `booking_mak
 the slot of their event or course term (`Slot.event` / `Slot.series`); `slot_create` makes that slot.
 """
 
-import threading
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huiketing.core.audit import audit_record
+from huiketing.core.db import writer_turn
 from huiketing.core.i18n import pick
 from huiketing.core.notifications import notification_kind_register, notify
 from huiketing.people.models import Organisation, Resident, Role, User
@@ -103,23 +102,6 @@ for _kind, _title, _body in [
 
 # Helpers ------------------------------------------------------------------------------------------------
 
-_SQLITE_WRITER = threading.Lock()
-
-
-@contextmanager
-def _writer_turn() -> Iterator[None]:
-    """Take this process's turn to write a slot's rows on SQLite.
-
-    SQLite admits one writer at a time; a shared-cache in-memory database answers "table is locked" at once
-    instead of waiting, so threads of one process wait for each other here, which serialises nothing SQLite
-    would not serialise anyway. PostgreSQL needs no turn: the slot's row lock does the work. Inside an
-    enclosing transaction the database's write lock is already held, so no turn is taken."""
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        with _SQLITE_WRITER:
-            yield
-    else:
-        yield
-
 
 def _actor(by) -> User | None:
     return by if by is not None and getattr(by, "is_authenticated", False) else None
@@ -129,7 +111,9 @@ def _invalid(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
-def _lock_slot(slot: Slot | int) -> Slot:
+def slot_lock(slot: Slot | int) -> Slot:
+    """The slot read again with its row locked (inside the caller's transaction): every change to its places
+    and bookings goes through this lock, events' and courses' included."""
     pk = slot.pk if isinstance(slot, Slot) else slot
     return (
         Slot.objects.select_for_update(of=("self",))
@@ -408,8 +392,8 @@ def booking_make(
     resident = own
     if organisation is not None and not _may_book_for(by, organisation, slot):
         raise _invalid("organisation", _("You cannot book for this organisation."))
-    with _writer_turn(), transaction.atomic():
-        locked = _lock_slot(slot)
+    with writer_turn(), transaction.atomic():
+        locked = slot_lock(slot)
         booking = _book(
             by=by,
             slot=locked,
@@ -439,8 +423,8 @@ def booking_for_resident(
     now = now or timezone.now()
     if not by.has_perm("hall.book_for_resident", slot) or not by.has_perm("hall.book_for_resident", resident):
         raise _invalid("resident", _("This resident is not in a place you serve."))
-    with _writer_turn(), transaction.atomic():
-        locked = _lock_slot(slot)
+    with writer_turn(), transaction.atomic():
+        locked = slot_lock(slot)
         booking = _book(
             by=by,
             slot=locked,
@@ -465,7 +449,7 @@ def booking_for_resident(
     return booking
 
 
-def _promote(slot: Slot, *, by, now: datetime) -> list[Booking]:
+def waiting_list_promote(slot: Slot, *, by, now: datetime) -> list[Booking]:
     """Confirm the first waiting bookings that fit into the free places, in the order they joined."""
     promoted = []
     free = slot.capacity - slot.taken
@@ -499,8 +483,8 @@ def booking_cancel(*, by: User, booking: Booking, now: datetime | None = None) -
     """Cancel a booking or leave the waiting list. A resident cannot cancel a confirmed place later than the
     slot's limit (staff still can); the freed places go to the first waiting bookings that fit."""
     now = now or timezone.now()
-    with _writer_turn(), transaction.atomic():
-        slot = _lock_slot(booking.slot_id)
+    with writer_turn(), transaction.atomic():
+        slot = slot_lock(booking.slot_id)
         booking = (
             Booking.objects.select_for_update(of=("self",))
             .select_related("user", "resident__account")
@@ -542,7 +526,7 @@ def booking_cancel(*, by: User, booking: Booking, now: datetime | None = None) -
         if not own:
             _tell(booking, slot, "hall.booking_cancelled_by_staff", now)
         if before == BookingStatus.CONFIRMED:
-            _promote(slot, by=by, now=now)
+            waiting_list_promote(slot, by=by, now=now)
     return booking
 
 
@@ -593,7 +577,7 @@ def package_book(
     for name, query in parts:
         # Read in this process's writer turn too: SQLite's shared cache refuses to read a table another
         # thread is writing ("table is locked") instead of waiting.
-        with _writer_turn():
+        with writer_turn():
             slot = (
                 Slot.objects.filter(
                     query, venue=package.venue, starts_at__lte=starts_at, ends_at__gt=starts_at
@@ -609,9 +593,9 @@ def package_book(
         found.append((name, slot))
     group = uuid.uuid4()
     bookings = []
-    with _writer_turn(), transaction.atomic():
+    with writer_turn(), transaction.atomic():
         locked = {
-            s.pk: _lock_slot(s) for s in sorted({s.pk: s for _n, s in found}.values(), key=lambda s: s.pk)
+            s.pk: slot_lock(s) for s in sorted({s.pk: s for _n, s in found}.values(), key=lambda s: s.pk)
         }
         for name, slot in found:
             try:

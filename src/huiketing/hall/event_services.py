@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huiketing.core.audit import audit_record
+from huiketing.core.db import writer_turn
 from huiketing.core.i18n import pick
 from huiketing.core.notifications import notification_kind_register, notify
 
@@ -139,7 +140,7 @@ def event_cancel(*, by, event: Event, reason: str = "", now: datetime.datetime |
     from .booking_models import ACTIVE_STATUSES, Booking, BookingStatus, Slot
 
     now = now or timezone.now()
-    with booking_services._writer_turn(), transaction.atomic():
+    with writer_turn(), transaction.atomic():
         event = Event.objects.select_for_update().select_related("venue__service_point").get(pk=event.pk)
         if event.is_cancelled:
             raise ValidationError({"is_cancelled": _("This event is already cancelled.")})
@@ -149,7 +150,7 @@ def event_cancel(*, by, event: Event, reason: str = "", now: datetime.datetime |
         bookings = []
         cancelled = 0
         if slot is not None:
-            slot = booking_services._lock_slot(slot)
+            slot = booking_services.slot_lock(slot)
             bookings = list(
                 Booking.objects.filter(slot=slot, status__in=ACTIVE_STATUSES).select_related(
                     "user", "resident__account"
@@ -518,7 +519,7 @@ def _slot_change(*, by, slot, capacity: int, starts_at, ends_at) -> None:
 
     from . import booking_services
 
-    locked = booking_services._lock_slot(slot)
+    locked = booking_services.slot_lock(slot)
     if capacity < locked.taken:
         raise ValidationError(
             {
@@ -534,7 +535,7 @@ def _slot_change(*, by, slot, capacity: int, starts_at, ends_at) -> None:
     locked.capacity, locked.starts_at, locked.ends_at = capacity, starts_at, ends_at
     locked.save(update_fields=["capacity", "starts_at", "ends_at"])
     if added:
-        booking_services._promote(locked, by=by, now=timezone.now())
+        booking_services.waiting_list_promote(locked, by=by, now=timezone.now())
 
 
 @transaction.atomic

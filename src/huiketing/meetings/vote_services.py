@@ -20,9 +20,7 @@ versions stay on disk until vacuumed; reading those takes the database superuser
 tools.)
 """
 
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -35,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huiketing.core.audit import audit_record
+from huiketing.core.db import writer_turn
 from huiketing.core.notifications import notification_kind_register, notify
 from huiketing.people.models import Relation, Resident, ResidentStatus, User
 from huiketing.points.services import points_award
@@ -135,26 +134,6 @@ def _invalid(field: str, message: str) -> ValidationError:
 
 def _link(vote: Vote) -> str:
     return reverse("meetings:vote-detail", args=[vote.pk])
-
-
-_SQLITE_WRITER = threading.Lock()
-
-
-@contextmanager
-def _writer_turn() -> Iterator[None]:
-    """Take this process's turn to write a vote's rows on SQLite.
-
-    SQLite admits one writer at a time. On a database file its busy timeout makes a second writer wait; a
-    shared-cache in-memory database (the test suite's) answers "table is locked" at once instead. Threads of
-    one process therefore wait for each other here, which serialises nothing SQLite would not serialise
-    anyway. PostgreSQL needs no turn: its row locks and the unique indexes do the work. Inside an enclosing
-    transaction the database's write lock is already held (transactions begin IMMEDIATE), so no turn is
-    taken."""
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        with _SQLITE_WRITER:
-            yield
-    else:
-        yield
 
 
 def _check(vote: Vote, action: str) -> str:
@@ -515,7 +494,7 @@ def vote_open(*, by: User | None, vote: Vote, now: datetime | None = None) -> Vo
     """Open a prepared vote. A vote of those attending opens only while its meeting is in session; the others
     may open before the meeting, for online voting over several days."""
     now = now or timezone.now()
-    with _writer_turn(), transaction.atomic():
+    with writer_turn(), transaction.atomic():
         vote = _lock(vote)
         target = _check(vote, "open")
         meeting = vote.item.meeting
@@ -570,7 +549,7 @@ def vote_close(*, by: User | None, vote: Vote, now: datetime | None = None) -> V
     option's count, the quorum and the majority. The result goes on the meeting's timeline and to the
     voters."""
     now = now or timezone.now()
-    with _writer_turn(), transaction.atomic():
+    with writer_turn(), transaction.atomic():
         vote = _lock(vote)
         target = _check(vote, "close")
         options = list(vote.options.all())
@@ -782,7 +761,7 @@ def ballot_cast_online(
     """The signed-in resident votes online. Refused (`BallotRefused`, or a field error on `option`) when the
     vote is not open, the option is not the vote's, online voting is off, the account's resident is not
     entitled, or the resident (or, for household heads, the household) has already voted in either way."""
-    with _writer_turn():
+    with writer_turn():
         resident = Resident.objects.filter(account_id=getattr(by, "pk", None)).first()
         if resident is None:
             raise BallotRefused(
@@ -801,7 +780,7 @@ def ballot_record_in_person(
     online voting, except that online voting need not be allowed; the officer is kept on the ballot
     (`recorded_by`) and in the audit log, and the resident is told, so that a vote recorded in their name
     without them does not go unnoticed."""
-    with _writer_turn():
+    with writer_turn():
         return _cast(
             by=by, vote=vote, resident=resident, option=option, channel=Ballot.Channel.IN_PERSON, now=now
         )
