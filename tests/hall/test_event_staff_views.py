@@ -422,6 +422,42 @@ def test_attendance_of_a_single_event_marks_the_bookings(client, tree, make_user
     assert "Expected: 3 (3 people) · Present: 2 · Absent: 1" in plain(client.get(url, **EN))
 
 
+def test_the_public_event_page_leads_each_staff_member_to_their_page(
+    client,
+    tree,
+    make_user,
+    manager,
+    outsider,
+    venue,  # noqa: F811
+    residents,  # noqa: F811
+):
+    event = make_event(venue)
+    page = reverse("hall:event-detail", args=[event.pk])
+    manage = reverse("hall:staff-event-detail", args=[event.pk])
+    sheet = reverse("hall:staff-event-attendance", args=[event.pk])
+    grid_leader = make_user("es_gridleader", Role.GRID_LEADER, tree.grids[0].code)
+    other_grid = make_user("es_other_grid", Role.GRID_LEADER, tree.grids[-1].code)
+    assert tree.grids[-1].code[:12] != venue.place_code[:12]
+    expected = [
+        (manager, manage, "Manage this event"),  # the venue's community staff manage it
+        (grid_leader, sheet, "Attendance sheet"),  # the grid staff covering its place take attendance
+        (outsider, None, None),
+        (other_grid, None, None),
+        (residents(1)[0].account, None, None),
+    ]
+    for user, link, label in expected:
+        client.force_login(user)
+        html = client.get(page, **EN).content.decode()
+        assert (f'href="{manage}"' in html) == (link == manage), user
+        assert (f'href="{sheet}"' in html) == (link == sheet), user
+        if label:
+            assert label in html
+            assert client.get(link).status_code == 200  # and the link leads to a page they may open
+    client.logout()
+    html = client.get(page, **EN).content.decode()
+    assert f'href="{manage}"' not in html and f'href="{sheet}"' not in html
+
+
 # Courses and festival series --------------------------------------------------------------------------------
 
 

@@ -86,6 +86,10 @@ class EventDetailView(PermissionRequiredMixin, TemplateView):
             and event.starts_at > timezone.now(),
             form=kwargs.get("form") or PerformerForm(),
             errors=kwargs.get("errors", []),
+            # The staff's way from the public page: the venue's staff manage the event, and the grid staff
+            # who cover its place take its attendance.
+            can_manage=self.request.user.has_perm("hall.manage", event),
+            can_take_attendance=self.request.user.has_perm("hall.record_visit", event),
         )
         return context
 
