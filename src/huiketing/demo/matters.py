@@ -347,8 +347,8 @@ class Live:
         self.flush(at)
 
     def flush(self, at: datetime) -> None:
-        """Date the notifications written since the last step now, and queue their deliveries (queued after
-        the commit).
+        """Run the callbacks queued since the last step (the jobs that send SMS deliveries), and date the
+        notifications and deliveries written since then at `at`.
 
         The whole demo is one transaction; without this, a month of notifications would all be sent, and
         dated, at the end."""
