@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from huiketing.core.audit import AuditEntry
 from huiketing.hall import visit_selectors as selectors
@@ -220,3 +220,54 @@ def test_statistics_range_refused():
     with pytest.raises(ValidationError):
         selectors.statistics_range(start=date(2025, 1, 1), end=date(2026, 3, 1))
     assert selectors.statistics_range(start=date(2025, 3, 2), end=date(2026, 3, 1))
+
+
+def test_the_door_offers_today_s_active_items_and_events_and_refuses_a_cancelled_event(
+    venue, far_venue, make_user
+):
+    from huiketing.hall import event_services
+    from huiketing.hall.models import Event, EventKind
+    from tests.hall.test_booking_services import EVERY_DAY
+
+    ServicePoint.objects.filter(pk__in=[venue.service_point_id, far_venue.service_point_id]).update(
+        opening_hours=EVERY_DAY
+    )
+    venue.service_point.refresh_from_db()
+    far_venue.service_point.refresh_from_db()
+
+    def event(at_venue, starts_at, title):
+        return event_services.event_create(
+            by=None,
+            venue=at_venue,
+            kind=EventKind.LECTURE,
+            titles={"en": title},
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            needs_registration=False,
+            capacity=None,
+        )
+
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    item, stopped = make_item(venue, "cinema"), make_item(venue, "chess")
+    ServiceItem.objects.filter(pk=stopped.pk).update(is_active=False)
+    make_item(far_venue, "library")
+    held = event(venue, today + timedelta(hours=10), "held")
+    cancelled = event(venue, today + timedelta(hours=14), "cancelled")
+    Event.objects.filter(pk=cancelled.pk).update(is_cancelled=True)
+    event(venue, today + timedelta(days=1, hours=10), "tomorrow")
+    event(venue, today - timedelta(days=1) + timedelta(hours=10), "yesterday")
+    event(far_venue, today + timedelta(hours=10), "elsewhere")
+
+    items, events = selectors.venue_purposes_today(venue=venue)
+    assert list(items) == [item.pk]
+    assert list(events) == [held.pk]
+
+    # The service itself refuses a visit to a cancelled event, whichever page or client sends it.
+    cancelled.refresh_from_db()
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.visit_check_in_by_token(
+            user=make_user("v_phone"), token=venue.check_in_token, purpose=VisitPurpose.EVENT, event=cancelled
+        )
+    assert error.value.message_dict == {"event": ["This event is cancelled."]}
+    assert not Visit.objects.exists()
+

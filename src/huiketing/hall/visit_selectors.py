@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from huiketing.core.scope import EVERYTHING, role_codes, scope_q
 from huiketing.people.models import REGISTRY_ROLES
 
-from .models import Venue
+from .models import Event, ServiceItem, Venue
 from .visit_models import Satisfaction, Visit, VisitPurpose, VisitTally
 from .visit_services import local_day_hour
 
@@ -64,6 +64,23 @@ def visits_today(*, venue: Venue) -> int:
     """Today's visits (人次) at the venue."""
     day, _hour = local_day_hour(timezone.now())
     return Visit.objects.filter(venue=venue, day=day).aggregate(total=Sum("people"))["total"] or 0
+
+
+def venue_purposes_today(*, venue: Venue) -> tuple[dict, dict]:
+    """What a visit to the venue may be for today, by id: its active service items, and its events that are
+    held today and not cancelled (the door's choices, for the visitor's phone and for the staff)."""
+    day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    items = {item.pk: item for item in ServiceItem.objects.filter(venue=venue, is_active=True)}
+    events = {
+        event.pk: event
+        for event in Event.objects.filter(
+            venue=venue,
+            is_cancelled=False,
+            starts_at__lt=day_start + timedelta(days=1),
+            ends_at__gte=day_start,
+        )
+    }
+    return items, events
 
 
 @dataclass

@@ -60,6 +60,8 @@ def _purpose_checked(*, venue: Venue, purpose: str, item, event) -> tuple:
             raise _invalid("event", _("Choose the event."))
         if not isinstance(event, Event) or event.venue_id != venue.pk:
             raise _invalid("event", _("This event is not held in this living room."))
+        if event.is_cancelled:
+            raise _invalid("event", _("This event is cancelled."))
     elif event is not None:
         raise _invalid("event", _("An event is chosen only for a visit to an event."))
     return item, event

@@ -30,7 +30,6 @@ from huiketing.people.xlsx import xlsx_cells, xlsx_download, xlsx_sheet
 
 from . import visit_selectors as selectors
 from . import visit_services as services
-from .models import Event, ServiceItem
 from .visit_models import Satisfaction, VisitPurpose
 
 
@@ -57,14 +56,7 @@ class PurposeForm(forms.Form):
 
     def __init__(self, *args, venue, **kwargs):
         super().__init__(*args, **kwargs)
-        self.items = {i.pk: i for i in ServiceItem.objects.filter(venue=venue, is_active=True)}
-        day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        self.events = {
-            e.pk: e
-            for e in Event.objects.filter(
-                venue=venue, starts_at__lt=day_start + timezone.timedelta(days=1), ends_at__gte=day_start
-            )
-        }
+        self.items, self.events = selectors.venue_purposes_today(venue=venue)
         self.fields["item"].choices = [("", "—")] + [(pk, str(i)) for pk, i in self.items.items()]
         self.fields["event"].choices = [("", "—")] + [(pk, str(e)) for pk, e in self.events.items()]
         self.fields["purpose"].error_messages["required"] = _("Choose the purpose of the visit.")
@@ -201,17 +193,7 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args, venue, matches=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.items = {i.pk: i for i in ServiceItem.objects.filter(venue=venue, is_active=True)}
-        day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        self.events = {
-            e.pk: e
-            for e in Event.objects.filter(
-                venue=venue,
-                is_cancelled=False,
-                starts_at__lt=day_start + timezone.timedelta(days=1),
-                ends_at__gte=day_start,
-            )
-        }
+        self.items, self.events = selectors.venue_purposes_today(venue=venue)
         walk_in = [(pk, str(i)) for pk, i in self.items.items() if not i.needs_booking]
         booked = [(pk, str(i)) for pk, i in self.items.items() if i.needs_booking]
         self.fields["item"].choices = [("", "—")] + [
