@@ -271,3 +271,25 @@ def test_the_door_offers_today_s_active_items_and_events_and_refuses_a_cancelled
     assert error.value.message_dict == {"event": ["This event is cancelled."]}
     assert not Visit.objects.exists()
 
+
+def test_only_staff_who_manage_the_venue_renew_its_door_code(venue, door_staff, make_user, tree):
+    from django.core.exceptions import PermissionDenied
+
+    token = venue.check_in_token
+    for someone in [
+        None,
+        make_user("v_resident"),
+        make_user(
+            "v_leader", Role.GRID_LEADER, tree.grids[0].code
+        ),  # at the door, but not the venue's keeper
+        make_user("v_other", Role.COMMUNITY_STAFF, tree.communities[1].code),
+    ]:
+        with pytest.raises(PermissionDenied):
+            services.venue_check_in_token_renew(by=someone, venue=venue)
+    assert Venue.objects.get(pk=venue.pk).check_in_token == token
+    renewed = services.venue_check_in_token_renew(by=door_staff, venue=venue)
+    assert renewed.check_in_token != token
+    assert (
+        AuditEntry.objects.filter(action="hall.venue.check_in_code_renewed", object_id=str(venue.pk)).count()
+        == 1
+    )

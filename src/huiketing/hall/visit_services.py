@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -252,7 +252,10 @@ def visit_rate(*, by: User, visit: Visit, satisfaction: str) -> Visit:
 
 @transaction.atomic
 def venue_check_in_token_renew(*, by: User, venue: Venue) -> Venue:
-    """A new door code (the old QR code stops working), when a printed code leaked or was copied."""
+    """A new door code (the old QR code stops working), when a printed code leaked or was copied. Only staff
+    who manage the venue renew it (grid staff at the door record visits but keep the code)."""
+    if by is None or not by.has_perm("hall.manage", venue):
+        raise PermissionDenied
     venue = Venue.objects.select_for_update().get(pk=venue.pk)
     venue.check_in_token = check_in_token_new()
     venue.save(update_fields=["check_in_token", "updated_at"])
