@@ -138,12 +138,7 @@ class VenueAdmin(ThroughServiceAdmin):
     fields = [
         "service_point",
         "place_code",
-        "descriptions",
-        "accessibility",
-        "closed_on_public_holidays",
-        "is_demonstration_site",
-        "demonstrates",
-        "is_active",
+        *venue_services.VENUE_FIELDS,
         "is_demo",
         "created_at",
         "updated_at",
