@@ -25,6 +25,20 @@ def _slots(qs: QuerySet) -> QuerySet:
     )
 
 
+def waiting_counts(slots) -> dict[int, int]:
+    """People on the waiting list of each of the slots, in one query (none for no slot)."""
+    ids = {slot.pk for slot in slots if slot is not None}
+    if not ids:
+        return {}
+    rows = (
+        Booking.objects.filter(slot_id__in=ids, status=BookingStatus.WAITING)
+        .order_by()
+        .values("slot_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["slot_id"]: row["n"] for row in rows}
+
+
 def slots_upcoming(
     *, venue: Venue | None = None, item: ServiceItem | None = None, zone: Zone | None = None, now=None
 ) -> QuerySet:

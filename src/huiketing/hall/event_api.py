@@ -9,7 +9,7 @@ Every list reads a fixed number of queries whatever the number of events."""
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from . import booking_services
 from . import event_selectors as selectors
 from . import event_services as services
 from .booking_api import BookingSerializer
-from .booking_models import Booking, BookingStatus
+from .booking_selectors import waiting_counts
 from .event_models import EventKind, Festival
 from .festivals import festival_dates
 
@@ -41,20 +41,6 @@ def _absolute(request, path: str) -> str:
 
 def _language() -> str:
     return translation.get_language() or ""
-
-
-def waiting_counts(slots) -> dict[int, int]:
-    """People on the waiting list of each of the slots, in one query (none for no slot)."""
-    ids = {slot.pk for slot in slots if slot is not None}
-    if not ids:
-        return {}
-    rows = (
-        Booking.objects.filter(slot_id__in=ids, status=BookingStatus.WAITING)
-        .order_by()
-        .values("slot_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["slot_id"]: row["n"] for row in rows}
 
 
 # Serializers ------------------------------------------------------------------------------------------------
